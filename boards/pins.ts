@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+// Pin name lists, so board checks can tell a real pin from a typo.
+
+/** STM32 GPIO names: port letters × 0..15 ("A0" … "C15"). */
+export function stm32Pins(ports: string): string[] {
+  const pins: string[] = [];
+  for (let p = 0; p < ports.length; p++) {
+    for (let n = 0; n < 16; n++) pins.push(ports.charAt(p) + n);
+  }
+  return pins;
+}
+
+/** Espruino ESP32 names its GPIOs D0 … D39. */
+export function esp32Pins(): string[] {
+  const pins: string[] = [];
+  for (let n = 0; n <= 39; n++) pins.push("D" + n);
+  return pins;
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// npm run bench: figures, not assertions.
+//  - simulator speed: simulated seconds per wall second, 16-cell pack, 100 ms tick;
+//  - firmware step cost on Node (the pure core alone, and a whole tick through driver + emulator);
+//  - AFE bus traffic per tick;
+//  - the firmware bundled by esbuild as one minified ES2015 file, per board.
+import { boards, findBoard } from "../boards/index";
+import { presetConfig } from "../firmware/config";
+import { createState } from "../firmware/state";
+import { step } from "../firmware/step";
+import { RequestedMode, type Inputs } from "../firmware/types";
+import { parseScenario } from "../sim/scenario";
+import { runScenario } from "../sim/run";
+import { bundleFirmware } from "./bundle";
+
+function stepCostMicros(): number {
+  const conf = presetConfig("LFP", 16, 100000);
+  conf.temperatureCount = 4;
+  const state = createState(conf);
+  const cellMv = Array.from({ length: 16 }, (_, i) => 3300 + i);
+  const inputs: Inputs = {
+    measurements: {
+      cellMv,
+      stackMv: cellMv.reduce((a, b) => a + b, 0),
+      currentMa: -20000,
+      temperatureDeciC: [250, 251, 252, 253],
+      cellsValid: true,
+      temperaturesValid: true,
+      currentValid: true,
+      openWire: new Array<boolean>(16).fill(false),
+    },
+    requestedMode: RequestedMode.run,
+    clearFaults: false,
+  };
+  let now = 0;
+  const run = (n: number) => {
+    for (let k = 0; k < n; k++) {
+      now += 100;
+      inputs.measurements.currentMa = -20000 + (k % 7);
+      inputs.measurements.cellMv[k % 16] = 3300 + (k % 5);
+      step(conf, state, inputs, now);
+    }
+  };
+  run(20000);
+  const n = 200000;
+  const t0 = performance.now();
+  run(n);
+  return ((performance.now() - t0) * 1000) / n;
+}
+
+async function main(): Promise<void> {
+  const board = findBoard("wifi-ltc6813-16s");
+  const scenario = parseScenario({
+    name: "bench",
+    durationS: 3600,
+    tickMs: 100,
+    sampleS: 60,
+    pack: { initialSocPct: 50 },
+    profile: [
+      { atS: 0, mode: "current", c: -0.3 },
+      { atS: 1800, mode: "charger", c: 0.3 },
+    ],
+  });
+  runScenario({ ...scenario, durationS: 120 }, board); // warm up the JIT
+  const r = runScenario(scenario, board);
+  const spi = [...r.rig.platform.spiDevices.values()][0];
+  console.log(`simulator: ${board.name} (${board.pack.seriesCount} cells), 100 ms tick`);
+  console.log(`  ${(r.summary.simulatedS / r.summary.wallS).toFixed(0)} simulated seconds per wall second (${r.summary.simulatedS} s in ${r.summary.wallS.toFixed(2)} s)`);
+  console.log(`  whole tick (firmware + LTC6813 driver + emulator + pack model): ${((r.summary.wallS * 1e6) / r.summary.ticks).toFixed(1)} µs`);
+  console.log(`  AFE bus per tick: ${(spi.counters.bytes / r.summary.ticks).toFixed(1)} bytes in ${(spi.counters.transactions / r.summary.ticks).toFixed(1)} transactions (open-wire checks included)`);
+  console.log(`firmware core step on Node, 16 cells: ${stepCostMicros().toFixed(2)} µs per step`);
+  console.log("firmware bundle (esbuild, ES2015, minified, one file):");
+  for (const b of boards) {
+    const bundle = await bundleFirmware(b.name);
+    console.log(`  ${b.name}: ${bundle.bytes} bytes (${bundle.gzipBytes} gzipped)`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench: ${(e as Error).stack ?? String(e)}`);
+  process.exitCode = 2;
+});
