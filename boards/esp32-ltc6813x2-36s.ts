@@ -26,8 +26,8 @@ export const board: BoardDefinition = {
     dischargeTimeoutCode: 1,
     bleedOhms: 65,
   },
-  // ±400 A over a 12-bit input: 200 mA per count.
-  currentSensor: { pin: "D36", resolutionBits: 12, zeroCount: 2048, milliampsPerCount: 200 },
+  // ±614 A over a 12-bit input, 300 mA per count: the 2C short-circuit level (560 A) stays in range.
+  currentSensor: { pin: "D36", resolutionBits: 12, zeroCount: 2048, milliampsPerCount: 300 },
   switches: { chargePin: "D25", dischargePin: "D26", onLevel: 1 },
   pack,
   tickMs: 100,

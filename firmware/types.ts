@@ -19,7 +19,11 @@ export interface FaultLimit {
   warnLevel: number;
   /** Fault tier: after `delayMs` of bad samples the row's action opens a path. */
   faultLevel: number;
-  /** A tier releases only once the value is back past its level by this much (same unit). */
+  /**
+   * A tier releases only once the value is back past its level by this much (same unit). The
+   * warning tier uses at most |faultLevel − warnLevel| of it, so a wide reset band meant for the
+   * fault tier (§8 OV/UV reset voltages) does not hold the warning deep into the normal range.
+   */
   hysteresis: number;
   /** Debounce time: bad samples count up, good samples count down (ms). */
   delayMs: number;
@@ -93,8 +97,9 @@ export interface SocConfig {
   fullHoldMs: number;
   /**
    * OCV correction is applied only where the curve is steep enough: below `ocvTrustBelowCentiPct`
-   * or above `ocvTrustAboveCentiPct`. NMC trusts everywhere (0 and 10000); LFP only off its
-   * plateau (../shared/reference/cells-and-limits.md §12.2).
+   * or above `ocvTrustAboveCentiPct`. NMC trusts everywhere (below 10000, above 0: every SoC
+   * passes one of the two tests); LFP only off its plateau (../shared/reference/cells-and-limits.md
+   * §12.2).
    */
   ocvTrustBelowCentiPct: number;
   ocvTrustAboveCentiPct: number;
@@ -231,6 +236,27 @@ export interface FaultState {
   latched: boolean[];
 }
 
+/**
+ * The fault table compiled from the configuration at start (firmware/faults.ts), parallel arrays
+ * indexed by FaultId, plus the input of each row for the current tick. The row kinds (quantity,
+ * direction, action) are constants in firmware/faults.ts.
+ */
+export interface FaultTable {
+  warnLevel: number[];
+  faultLevel: number[];
+  /** Release hysteresis of the fault tier. */
+  hysteresis: number[];
+  /** Release hysteresis of the warning tier (FaultLimit.hysteresis, at most |fault − warn|). */
+  warnHysteresis: number[];
+  warnDelayMs: number[];
+  faultDelayMs: number[];
+  latch: boolean[];
+  /** This tick: the row's measured quantity (1/0 for a boolean condition). */
+  value: number[];
+  /** This tick: the quantity was measured; a row without it holds its counters. */
+  available: boolean[];
+}
+
 export const SocAnchor = {
   none: 0,
   ocvBoot: 1,
@@ -255,6 +281,8 @@ export interface SocState {
   restCorrected: boolean;
   /** Time the end-of-charge condition has held. */
   fullMs: number;
+  /** The full anchor was taken in this charge; a discharge re-arms it. */
+  fullAnchored: boolean;
   /** Last reliable anchor: its SoC and the kind. */
   anchorSocCentiPct: number;
   anchorKind: SocAnchor;
@@ -263,6 +291,7 @@ export interface SocState {
   sohCentiPct: number;
   /** Equivalent full cycles × 100 (discharged mAs / capacity). */
   cycleCentiCount: number;
+  /** Discharged charge not yet counted into cycleCentiCount (< capacity/100), so no counter outgrows 32 bits. */
   dischargedMas: number;
 }
 
@@ -270,6 +299,8 @@ export interface BalanceState {
   /** Per cell: being bled now. */
   active: boolean[];
   count: number;
+  /** Per cell, scratch of the selection: 0 not a candidate, 1 may start, 2 bleeding and may go on. */
+  candidate: number[];
 }
 
 export interface SensorState {
@@ -314,6 +345,8 @@ export interface BmsState {
   /** nowMs of the previous step, or −1 before the first. */
   lastNowMs: number;
   faults: FaultState;
+  /** Compiled from the configuration by createState: step() reads the levels from here. */
+  faultTable: FaultTable;
   soc: SocState;
   balance: BalanceState;
   sensors: SensorState;

@@ -5,6 +5,15 @@
 
 const syntax = (selector, message) => ({ selector, message });
 
+// Built-ins whose subclasses lose their behaviour on Espruino (espruino.md §2: extends Error loses
+// .message, extends Array loses push).
+const builtInClass = "/^((Eval|Range|Reference|Syntax|Type|URI|Aggregate)?Error|Array|Map|Set|WeakMap|WeakSet|Promise|RegExp|Date|Function|Object|String|Number|Boolean)$/";
+// Runtime values that do not exist on a target (espruino.md §3, lua.md §4); the value uses are
+// bannedGlobals, these patterns also catch them in type positions (a HAL signature taking a Map).
+const absentCollection = "/^(Readonly)?(Map|Set)$|^Weak(Map|Set|Ref)$|^Symbol$/";
+const binaryView = "/^(Uint8|Int8|Uint8Clamped|Uint16|Int16|Uint32|Int32|Float32|Float64|BigInt64|BigUint64)Array$|^(Shared)?ArrayBuffer$|^DataView$/";
+const loop = ":matches(ForStatement, ForInStatement, ForOfStatement, WhileStatement, DoWhileStatement)";
+
 /** Constructs the targets cannot parse or run. */
 export const bannedSyntax = [
   syntax("ObjectPattern", "destructuring: Espruino cannot run it"),
@@ -31,17 +40,24 @@ export const bannedSyntax = [
   syntax("BinaryExpression[operator='>>']", ">>: typescript-to-lua rejects it on Lua 5.3; use >>> on a masked value"),
   syntax("AssignmentExpression[operator='>>=']", ">>=: typescript-to-lua rejects it on Lua 5.3"),
   syntax("ForInStatement", "for…in: typescript-to-lua rejects it over arrays; iterate indices"),
-  syntax("ClassDeclaration[superClass.name=/^(Error|Array|Map|Set)$/]", "subclassing a built-in is broken on Espruino"),
-  syntax("ClassExpression[superClass.name=/^(Error|Array|Map|Set)$/]", "subclassing a built-in is broken on Espruino"),
+  syntax(`ClassDeclaration[superClass.name=${builtInClass}]`, "subclassing a built-in (extends Error, Array, …) is broken on Espruino"),
+  syntax(`ClassExpression[superClass.name=${builtInClass}]`, "subclassing a built-in (extends Error, Array, …) is broken on Espruino"),
   syntax("NewExpression[callee.name='Array']", "new Array(n): typescript-to-lua cannot construct it; use a fill loop"),
   syntax("CallExpression[callee.name='Array']", "Array(n): typescript-to-lua cannot construct it; use a fill loop"),
-  syntax("NewExpression[callee.name=/^(Uint8|Int8|Uint8Clamped|Uint16|Int16|Uint32|Int32|Float32|Float64)Array$/]", "typed arrays: Lua has none; allocate through firmware/alloc.ts"),
-  syntax("NewExpression[callee.name=/^(ArrayBuffer|DataView)$/]", "ArrayBuffer/DataView: Lua has none"),
+  syntax(`TSTypeReference[typeName.name=${absentCollection}]`, "Map/Set/WeakMap/Symbol types: absent on Espruino; use arrays indexed by number"),
+  syntax(`TSTypeReference[typeName.name=${binaryView}]`, "typed arrays, ArrayBuffer, DataView types: Lua has none; use plain number arrays"),
   syntax("Property[kind='get']", "object-literal accessors: typescript-to-lua rejects them"),
   syntax("Property[kind='set']", "object-literal accessors: typescript-to-lua rejects them"),
   syntax("TSEnumDeclaration[const=true]", "const enum: keep plain objects or enums"),
-  syntax("Literal[value=null]", "null: Lua has no null; use undefined sparingly"),
+  // raw, not value: [value=null] compares text and so also matches the string "null".
+  syntax("Literal[raw='null']", "null: Lua has no null; use undefined sparingly"),
+  syntax("TSNullKeyword", "null type: Lua has no null; use undefined sparingly"),
   syntax("TaggedTemplateExpression", "tagged templates: not in the shared subset"),
+  syntax("ImportExpression", "dynamic import(): the board runs one bundled file"),
+  // no-loop-func accepts a closure over a `for (let …)` variable because JS gives each iteration
+  // its own binding; Espruino and typescript-to-lua do not (espruino.md §1 rule 3, lua.md §6), so every
+  // function made in a loop body is an error, whatever it captures.
+  syntax(`${loop} > .body :function`, "function created in a loop: closures see only the last loop value on Espruino and Lua"),
 ];
 
 const global = (name, why) => ({ name, message: `${name}: ${why}` });
@@ -56,6 +72,23 @@ export const bannedGlobals = [
   global("BigInt", "absent on Espruino"),
   global("Promise", "the control loop is synchronous"),
   global("Intl", "absent on Espruino"),
+  global("WeakRef", "absent on Espruino"),
+  global("FinalizationRegistry", "absent on Espruino"),
+  global("Int8Array", "Lua has no typed arrays; use plain number arrays (firmware/alloc.ts)"),
+  global("Uint8Array", "Lua has no typed arrays; use plain number arrays (firmware/alloc.ts)"),
+  global("Uint8ClampedArray", "Lua has no typed arrays; use plain number arrays (firmware/alloc.ts)"),
+  global("Int16Array", "Lua has no typed arrays; use plain number arrays (firmware/alloc.ts)"),
+  global("Uint16Array", "Lua has no typed arrays; use plain number arrays (firmware/alloc.ts)"),
+  global("Int32Array", "Lua has no typed arrays; use plain number arrays (firmware/alloc.ts)"),
+  global("Uint32Array", "Lua has no typed arrays; use plain number arrays (firmware/alloc.ts)"),
+  global("Float32Array", "Lua has no typed arrays; use plain number arrays (firmware/alloc.ts)"),
+  global("Float64Array", "Lua has no typed arrays; use plain number arrays (firmware/alloc.ts)"),
+  global("BigInt64Array", "Lua has no typed arrays, Espruino no BigInt"),
+  global("BigUint64Array", "Lua has no typed arrays, Espruino no BigInt"),
+  global("ArrayBuffer", "Lua has none; use plain number arrays"),
+  global("SharedArrayBuffer", "absent on both targets"),
+  global("DataView", "Lua has none; pack bytes with >>> and & on plain arrays"),
+  global("Atomics", "absent on both targets"),
 ];
 
 const prop = (object, property, why) => ({ object, property, message: `${object}.${property}: ${why}` });
@@ -74,6 +107,11 @@ export const bannedProperties = [
   prop("Math", "clz32", "absent on Espruino"),
   prop("Math", "cbrt", "absent on Espruino"),
   prop("Math", "fround", "absent on Espruino"),
+  prop("Math", "log1p", "absent on Espruino"),
+  prop("Math", "expm1", "absent on Espruino"),
+  prop("Math", "sinh", "absent on Espruino"),
+  prop("Math", "cosh", "absent on Espruino"),
+  prop("Math", "tanh", "absent on Espruino"),
   prop("Number", "isFinite", "absent on Espruino; use isFinite"),
   prop("Number", "isNaN", "absent on Espruino"),
   prop("Number", "isInteger", "absent on Espruino"),
@@ -87,6 +125,7 @@ export const bannedProperties = [
   prop("JSON", "stringify", "float printing differs per target; build text from integers"),
   { property: "toPrecision", message: "toPrecision: absent on Espruino" },
   { property: "toFixed", message: "toFixed: rounds ties differently on Espruino and Lua" },
+  { property: "at", message: "at: absent on Espruino (arrays and strings); index with [i]" },
   { property: "trimStart", message: "trimStart: absent on Espruino" },
   { property: "trimEnd", message: "trimEnd: absent on Espruino" },
   { property: "lastIndexOf", message: "Array lastIndexOf: absent on Espruino" },
@@ -118,5 +157,13 @@ export const targetRules = {
   eqeqeq: ["error", "always"],
   "no-var": "error",
   "prefer-const": "error",
-  "no-restricted-imports": ["error", { patterns: [{ group: ["node:*", "fs", "path", "os", "child_process", "zod", "pure-rand", "../sim/*", "../../sim/*", "../test/*"], message: "firmware/ and hal/ run only our own code on the board" }] }],
+  // Any bare specifier (node:*, fs, an npm package) and any climb into the host-only directories.
+  "no-restricted-imports": ["error", {
+    patterns: [
+      { regex: "^[^.]", message: "firmware/ and hal/ run only our own code on the board: no node:* modules, no packages" },
+      { regex: "^(\\.\\./)+(sim|test|scripts)(/|$)", message: "firmware/ and hal/ must not import sim/, test/ or scripts/ (host-only code)" },
+      // boards/ is not held to the subset; its types describe the board and are erased.
+      { regex: "^(\\.\\./)+boards(/|$)", allowTypeImports: true, message: "firmware/ and hal/ may import only types from boards/ (boards/ is not linted for the targets)" },
+    ],
+  }],
 };

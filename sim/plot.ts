@@ -40,10 +40,11 @@ function ticks(lo: number, hi: number, count: number): number[] {
   return out;
 }
 
-function timeLabel(ms: number, spanMs: number): string {
-  if (spanMs > 3 * 3600e3) return `${(ms / 3600e3).toFixed(1)} h`;
-  if (spanMs > 3 * 60e3) return `${(ms / 60e3).toFixed(0)} min`;
-  return `${(ms / 1000).toFixed(0)} s`;
+/** The time unit that suits a span: its size in ms and its name. */
+function timeUnit(spanMs: number): { ms: number; name: string } {
+  if (spanMs > 3 * 3600e3) return { ms: 3600e3, name: "h" };
+  if (spanMs > 3 * 60e3) return { ms: 60e3, name: "min" };
+  return { ms: 1000, name: "s" };
 }
 
 export function plotSvg(title: string, samples: Sample[], events: RunEvent[]): string {
@@ -72,7 +73,8 @@ export function plotSvg(title: string, samples: Sample[], events: RunEvent[]): s
       title: "state of charge",
       unit: "%",
       series: [
-        { label: "true", color: "#333333", values: samples.map((s) => s.trueSocCentiPct / 100), width: 2 },
+        { label: "true (usable)", color: "#333333", values: samples.map((s) => s.trueSocCentiPct / 100), width: 2 },
+        { label: "cell mean", color: "#999999", values: samples.map((s) => s.meanSocCentiPct / 100), width: 1 },
         { label: "estimated", color: "#ff7f0e", values: samples.map((s) => s.estimatedSocCentiPct / 100), width: 1.5, dashed: true },
       ],
     },
@@ -120,9 +122,11 @@ export function plotSvg(title: string, samples: Sample[], events: RunEvent[]): s
       parts.push(`<line x1="${left}" x2="${left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#eee"/>`);
       parts.push(`<text x="${left - 5}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${v}</text>`);
     }
-    for (const v of ticks(t0, t1, 8)) {
+    const unit = timeUnit(t1 - t0);
+    for (const u of ticks(t0 / unit.ms, t1 / unit.ms, 8)) {
+      const v = u * unit.ms;
       parts.push(`<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${y0}" y2="${y0 + panelHeight}" stroke="#f3f3f3"/>`);
-      parts.push(`<text x="${x(v).toFixed(1)}" y="${y0 + panelHeight + 13}" text-anchor="middle">${timeLabel(v, t1 - t0)}</text>`);
+      parts.push(`<text x="${x(v).toFixed(1)}" y="${y0 + panelHeight + 13}" text-anchor="middle">${u} ${unit.name}</text>`);
     }
     for (const f of faultTimes) {
       const fx = x(f.timeMs).toFixed(1);

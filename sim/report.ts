@@ -18,7 +18,8 @@ export function formatSummary(result: RunResult): string {
   lines.push(
     `  simulated ${hms(s.simulatedS * 1000)} in ${s.wallS.toFixed(2)} s wall (${(s.simulatedS / Math.max(s.wallS, 1e-9)).toFixed(0)}× real time, ${s.ticks} ticks)`,
   );
-  lines.push(`  SoC true ${s.finalTrueSocPct.toFixed(2)} %, estimated ${s.finalEstimatedSocPct.toFixed(2)} %; largest error ${s.maxSocErrorPct.toFixed(2)} points at ${hms(s.maxSocErrorAtMs)}`);
+  lines.push(`  SoC at the end: true ${s.finalTrueSocPct.toFixed(2)} % (usable, weakest cell), cell mean ${s.finalMeanSocPct.toFixed(2)} %, estimated ${s.finalEstimatedSocPct.toFixed(2)} %`);
+  lines.push(`  largest SoC error: ${s.maxSocErrorPct.toFixed(2)} points against the true SoC (at ${hms(s.maxSocErrorAtMs)}), ${s.maxMeanSocErrorPct.toFixed(2)} against the cell mean`);
   lines.push(`  lowest cell ${(s.lowestCell.mv / 1000).toFixed(3)} V (cell ${s.lowestCell.cell + 1} at ${hms(s.lowestCell.timeMs)}), highest ${(s.highestCell.mv / 1000).toFixed(3)} V (cell ${s.highestCell.cell + 1} at ${hms(s.highestCell.timeMs)})`);
   lines.push(`  cell spread: start ${s.spreadStartMv} mV / ${s.spreadStartSocPct.toFixed(2)} % SoC, end ${s.spreadEndMv} mV / ${s.spreadEndSocPct.toFixed(2)} % SoC`);
   lines.push(`  balancing energy ${s.balancingWh.toFixed(2)} Wh`);
@@ -39,7 +40,7 @@ export function toCsv(samples: Sample[]): string {
   if (samples.length === 0) return "";
   const cells = samples[0].cellMv.length;
   const temps = samples[0].temperatureDeciC.length;
-  const head = ["time_ms", "current_ma", "pack_mv", "soc_true_centipct", "soc_est_centipct", "charge_limit_ma", "discharge_limit_ma"];
+  const head = ["time_ms", "current_ma", "pack_mv", "soc_true_centipct", "soc_mean_centipct", "soc_est_centipct", "charge_limit_ma", "discharge_limit_ma"];
   for (let i = 1; i <= cells; i++) head.push(`cell${i}_mv`);
   for (let i = 1; i <= temps; i++) head.push(`temp${i}_decic`);
   head.push("charge_enable", "discharge_enable", "mode", "faults", "warnings", "balancing");
@@ -51,6 +52,7 @@ export function toCsv(samples: Sample[]): string {
         s.currentMa,
         s.packMv,
         s.trueSocCentiPct,
+        s.meanSocCentiPct,
         s.estimatedSocCentiPct,
         s.chargeCurrentLimitMa,
         s.dischargeCurrentLimitMa,

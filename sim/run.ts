@@ -22,6 +22,7 @@ export interface Sample {
   currentMa: number;
   packMv: number;
   trueSocCentiPct: number;
+  meanSocCentiPct: number;
   estimatedSocCentiPct: number;
   cellMv: number[];
   temperatureDeciC: number[];
@@ -47,11 +48,16 @@ export interface RunSummary {
   simulatedS: number;
   wallS: number;
   ticks: number;
+  /** Usable SoC: what the weakest cell still gives over what the string can hold (sim/pack.ts). */
   finalTrueSocPct: number;
+  /** Mean of the cells' SoC: what a coulomb counter on the string current tracks. */
+  finalMeanSocPct: number;
   finalEstimatedSocPct: number;
-  /** Largest |true − estimated| SoC, percentage points, after the first tick. */
+  /** Largest |usable − estimated| SoC, percentage points, after the first tick. */
   maxSocErrorPct: number;
   maxSocErrorAtMs: number;
+  /** Largest |mean − estimated| SoC, percentage points. */
+  maxMeanSocErrorPct: number;
   lowestCell: Extreme;
   highestCell: Extreme;
   balancingWh: number;
@@ -149,7 +155,9 @@ export function runScenario(scenario: Scenario, board: BoardDefinition, options:
     wallS: 0,
     ticks: 0,
     finalTrueSocPct: 0,
+    finalMeanSocPct: 0,
     finalEstimatedSocPct: 0,
+    maxMeanSocErrorPct: 0,
     maxSocErrorPct: 0,
     maxSocErrorAtMs: 0,
     lowestCell: { mv: Infinity, cell: -1, timeMs: 0 },
@@ -221,6 +229,7 @@ export function runScenario(scenario: Scenario, board: BoardDefinition, options:
       summary.maxSocErrorPct = Math.abs(trueSoc - estSoc);
       summary.maxSocErrorAtMs = tMs;
     }
+    if (k > 1) summary.maxMeanSocErrorPct = Math.max(summary.maxMeanSocErrorPct, Math.abs(rig.pack.meanSocPct() - estSoc));
     if (k % sampleEvery === 0 || k === totalTicks) samples.push(sample(rig, out, tMs));
     options.onTick?.(rig, out, tMs);
     if (options.onProgress !== undefined && (k & 1023) === 0 && performance.now() - lastProgress > 250) {
@@ -235,6 +244,7 @@ export function runScenario(scenario: Scenario, board: BoardDefinition, options:
   summary.simulatedS = (totalTicks * tickMs) / 1000;
   summary.wallS = (performance.now() - wallStart) / 1000;
   summary.finalTrueSocPct = rig.pack.trueSocPct();
+  summary.finalMeanSocPct = rig.pack.meanSocPct();
   summary.finalEstimatedSocPct = out.socCentiPct / 100;
   summary.balancingWh = rig.pack.bleedEnergyJoules() / 3600;
   summary.finalMode = bmsModeName[out.mode];
@@ -271,6 +281,7 @@ function sample(rig: Rig, out: Outputs, timeMs: number): Sample {
     currentMa: rig.trueCurrentMa,
     packMv: Math.round(rig.pack.packVolts() * 1000),
     trueSocCentiPct: Math.round(rig.pack.trueSocPct() * 100),
+    meanSocCentiPct: Math.round(rig.pack.meanSocPct() * 100),
     estimatedSocCentiPct: out.socCentiPct,
     cellMv: m.cellMv.slice(),
     temperatureDeciC: m.temperatureDeciC.slice(),

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// Everything the core remembers, allocated once at start from the configuration: the fault
+// table compiled to flat arrays, per-row debounce state, SoC and balancing state, the event log
+// and the outputs object step() fills and returns on every tick. Nothing is allocated after this.
+import { booleanArray } from "./alloc";
+import { createBalanceState } from "./balancing";
+import { createEventLog } from "./events";
+import { compileFaultTable, createFaultState } from "./faults";
+import { chargeVoltageLimitMv } from "./limits";
+import { createSocState } from "./soc";
+import { Activity, BmsMode } from "./types";
+import type { BmsState, FaultState, Outputs, PackConfig } from "./types";
+
+function createOutputs(conf: PackConfig, faults: FaultState): Outputs {
+  return {
+    mode: BmsMode.init,
+    activity: Activity.idle,
+    chargeEnable: false,
+    dischargeEnable: false,
+    balance: booleanArray(conf.seriesCount, false),
+    balanceCount: 0,
+    chargeCurrentLimitMa: 0,
+    dischargeCurrentLimitMa: 0,
+    // Published from the first tick on: never 0 (prior-art.md §10 item 7).
+    chargeVoltageLimitMv: chargeVoltageLimitMv(conf),
+    dischargeVoltageLimitMv: conf.seriesCount * conf.limits.cellDischargeMv,
+    socCentiPct: 0,
+    sohCentiPct: 0,
+    minCellMv: 0,
+    maxCellMv: 0,
+    minCellIndex: 0,
+    maxCellIndex: 0,
+    sumCellMv: 0,
+    minTemperatureDeciC: 0,
+    maxTemperatureDeciC: 0,
+    // The same arrays as the fault state: one copy in RAM, always current.
+    faultActive: faults.faultActive,
+    warningActive: faults.warnActive,
+    faultCount: 0,
+    warningCount: 0,
+  };
+}
+
+/**
+ * A fresh core state for `conf` (which validateConfig accepted): mode init, no faults, both
+ * paths open. The configuration is compiled into the state, so a changed configuration needs a
+ * new state.
+ */
+export function createState(conf: PackConfig): BmsState {
+  const faults = createFaultState();
+  return {
+    mode: BmsMode.init,
+    activity: Activity.idle,
+    lastNowMs: -1,
+    faults: faults,
+    faultTable: compileFaultTable(conf),
+    soc: createSocState(),
+    balance: createBalanceState(conf.seriesCount),
+    sensors: { lastCurrentMa: 0, currentSameMs: 0 },
+    events: createEventLog(conf.eventLogSize),
+    out: createOutputs(conf, faults),
+  };
+}
