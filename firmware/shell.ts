@@ -71,6 +71,7 @@ export class BmsShell {
         temperaturesValid: false,
         currentValid: false,
         openWire: booleanArray(options.conf.seriesCount, false),
+        afeCommLost: false,
       },
       requestedMode: options.conf.autoStart ? RequestedMode.run : RequestedMode.standby,
       clearFaults: false,
@@ -97,6 +98,7 @@ export class BmsShell {
     try {
       if (!this.afeStarted) this.afeStarted = this.afe.start(nowMs);
       this.afe.measure(m, nowMs);
+      m.afeCommLost = this.afe.diagnostics.commLost;
       m.currentMa = this.current.read();
       m.currentValid = this.current.valid;
       const out = step(this.conf, this.state, this.inputs, nowMs);

@@ -17,6 +17,7 @@
 import { balanceStep } from "./balancing";
 import { logEvent } from "./events";
 import { divFloor } from "./intmath";
+import { FaultId } from "./fault-ids";
 import { activeCount, evaluateFaults, firstActiveFault, pathBlocked } from "./faults";
 import { updateLimits } from "./limits";
 import { cellsComplete, currentUsable, measureRows, temperaturesComplete } from "./measure";
@@ -131,6 +132,13 @@ export function step(conf: PackConfig, state: BmsState, inputs: Inputs, nowMs: n
   const dtMs = elapsedMs(state, nowMs);
 
   measureRows(conf, state, m, dtMs);
+  if (m.afeCommLost) {
+    // The driver already counted its consecutive failed reads up to the board's limit: no
+    // further debounce, the link is lost now (the time-based delay stays as the safety net for
+    // drivers that fail without counting).
+    state.faults.faultCounterMs[FaultId.afeComm] = conf.sensors.afeLossDelayMs;
+    state.faults.warnCounterMs[FaultId.afeComm] = conf.sensors.afeLossDelayMs;
+  }
   const tripped = evaluateFaults(state.faultTable, state.faults, state.events, inputs.clearFaults, dtMs, nowMs);
   out.faultCount = activeCount(state.faults, true);
   out.warningCount = activeCount(state.faults, false);

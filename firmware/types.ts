@@ -162,6 +162,12 @@ export interface Measurements {
   currentValid: boolean;
   /** Per cell: an open sense wire was detected by the last open-wire check. */
   openWire: boolean[];
+  /**
+   * The AFE driver's own verdict: its consecutive failed reads reached the board's configured
+   * count (AfeDiagnostics.commLost). The AFE communication fault then trips at once instead of
+   * waiting out the rest of sensors.afeLossDelayMs.
+   */
+  afeCommLost: boolean;
 }
 
 export const RequestedMode = {

@@ -28,6 +28,7 @@ function stepCostMicros(): number {
       temperaturesValid: true,
       currentValid: true,
       openWire: new Array<boolean>(16).fill(false),
+      afeCommLost: false,
     },
     requestedMode: RequestedMode.run,
     clearFaults: false,

@@ -47,19 +47,20 @@ export interface PackOptions {
  */
 export const defaultSpread: Required<PackSpread> = { capacityPct: 0.5, resistancePct: 2, selfDischargePct: 30, initialSocPct: 1 };
 
+/** Cell-to-cell spread (σ values); also the `pack.spread` field of scenario files. */
+export const spreadSchema = z.strictObject({
+  capacityPct: z.number().min(0).max(20).optional(),
+  resistancePct: z.number().min(0).max(50).optional(),
+  selfDischargePct: z.number().min(0).max(200).optional(),
+  initialSocPct: z.number().min(0).max(30).optional(),
+});
+
 const optionsSchema = z.strictObject({
   chemistry: z.enum(["LFP", "NMC", "LTO"]),
   seriesCount: z.number().int().min(1).max(1000),
   capacityAh: z.number().positive().max(1e5),
   seed: z.number().int().default(1),
-  spread: z
-    .strictObject({
-      capacityPct: z.number().min(0).max(20).optional(),
-      resistancePct: z.number().min(0).max(50).optional(),
-      selfDischargePct: z.number().min(0).max(200).optional(),
-      initialSocPct: z.number().min(0).max(30).optional(),
-    })
-    .default({}),
+  spread: spreadSchema.default({}),
   initialSocPct: z.number().min(0).max(100).default(50),
   ambientCelsius: z.number().min(-60).max(100).default(25),
   // §10: 50–200 mA bleed is typical; 33 Ω gives ≈ 100 mA at 3.3 V.

@@ -4,6 +4,7 @@
 // takes its tick through the emulated chips. What happened is kept as samples, events and a summary.
 import type { BoardDefinition } from "../boards/types";
 import { faultName } from "../firmware/fault-ids";
+import { sequenceSlot } from "../firmware/events";
 import { bmsModeName, activityName, EventKind, eventKindName, RequestedMode } from "../firmware/types";
 import type { Outputs } from "../firmware/types";
 import { Rig } from "./rig";
@@ -210,13 +211,9 @@ export function runScenario(scenario: Scenario, board: BoardDefinition, options:
     out = rig.shell.tick();
 
     const log = rig.shell.state.events;
-    while (seenEvents < log.total) {
-      const age = log.total - 1 - seenEvents;
-      if (age < log.count) {
-        const slot = (log.next - 1 - age + log.timeMs.length * 2) % log.timeMs.length;
-        events.push({ timeMs: log.timeMs[slot], kind: eventKindName[log.kind[slot]], detail: describeEvent(log.kind[slot], log.value[slot], log.cause[slot]) });
-      }
-      seenEvents++;
+    for (; seenEvents < log.total; seenEvents++) {
+      const slot = sequenceSlot(log, seenEvents);
+      if (slot >= 0) events.push({ timeMs: log.timeMs[slot], kind: eventKindName[log.kind[slot]], detail: describeEvent(log.kind[slot], log.value[slot], log.cause[slot]) });
     }
     for (let i = 0; i < cells; i++) {
       const mv = rig.pack.cellVolts(i) * 1000;

@@ -4,6 +4,7 @@
 // `c` gives a current as a C-rate so one scenario suits every board.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { spreadSchema } from "./pack";
 
 const time = z.number().min(0);
 
@@ -65,14 +66,7 @@ export const scenarioSchema = z
     pack: z
       .strictObject({
         initialSocPct: z.number().min(0).max(100).default(50),
-        spread: z
-          .strictObject({
-            capacityPct: z.number().min(0).max(20).optional(),
-            resistancePct: z.number().min(0).max(50).optional(),
-            selfDischargePct: z.number().min(0).max(200).optional(),
-            initialSocPct: z.number().min(0).max(30).optional(),
-          })
-          .default({}),
+        spread: spreadSchema.default({}),
       })
       .default({ initialSocPct: 50, spread: {} }),
     /** Ambient temperature, piecewise linear between points; constant before the first/after the last. */

@@ -47,6 +47,7 @@ export class Bench {
         temperaturesValid: true,
         currentValid: true,
         openWire: new Array<boolean>(conf.seriesCount).fill(false),
+        afeCommLost: false,
       },
       requestedMode: RequestedMode.run,
       clearFaults: false,

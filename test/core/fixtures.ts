@@ -25,6 +25,7 @@ export function measurements(conf: PackConfig, cellMv: number, currentMa: number
     temperaturesValid: true,
     currentValid: true,
     openWire: cells.map(() => false),
+    afeCommLost: false,
   };
 }
 
