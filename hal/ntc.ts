@@ -45,11 +45,19 @@ export function ntcRatioCentiPctOf(pinCode: number, referenceCode: number): numb
   return divRound(pinCode * 10000, referenceCode);
 }
 
+/** What an open thermistor (ratio above the coldest table point) reads: no real temperature. */
+export const ntcOpenDeciC = -2730;
+/** What a shorted thermistor (ratio below the hottest table point) reads. */
+export const ntcShortedDeciC = 2730;
+
 /**
- * Temperature for a divider ratio in 0.01 %. Outside the table the end values hold: an open NTC
- * (ratio → 100 %) reads −40 °C and a short (ratio → 0) 125 °C, which the firmware's plausibility
- * limits reject.
+ * Temperature for a divider ratio in 0.01 %. Outside the table (−40 … 125 °C) the reading is no
+ * temperature a pack can have: an open NTC (ratio → 100 %) reads ntcOpenDeciC and a short
+ * (ratio → 0) ntcShortedDeciC, far outside any plausible range, so the firmware raises a sensor
+ * fault instead of mistaking a broken wire for a cold or hot pack.
  */
 export function ntcDeciC(ratioCentiPct: number): number {
+  if (ratioCentiPct > ntcRatioCentiPct[ntcRatioCentiPct.length - 1]) return ntcOpenDeciC;
+  if (ratioCentiPct < ntcRatioCentiPct[0]) return ntcShortedDeciC;
   return interpolate(ntcRatioCentiPct, ntcTemperatureDeciC, ratioCentiPct);
 }

@@ -261,6 +261,7 @@ function applyFault(rig: Rig, entry: { f: Scenario["faults"][number]; started: b
     else if (f.type === "currentSensorStuck") rig.currentSensor.stuck(true);
     else if (f.type === "openWire") rig.afe.openWire(f.wire, true);
     else if (f.type === "pecErrors") rig.afe.injectPecErrors(f.count);
+    else if (f.type === "droppedAnswers") rig.afe.dropAnswers(f.count);
   }
   if (entry.started && !entry.ended && "untilS" in f && f.untilS !== undefined && f.untilS <= tS) {
     entry.ended = true;

@@ -43,6 +43,7 @@ const fault = z.discriminatedUnion("type", [
   z.strictObject({ atS: time, untilS: time.optional(), type: z.literal("currentSensorStuck") }),
   z.strictObject({ atS: time, untilS: time.optional(), type: z.literal("openWire"), wire: z.number().int().min(0) }),
   z.strictObject({ atS: time, type: z.literal("pecErrors"), count: z.number().int().positive() }),
+  z.strictObject({ atS: time, type: z.literal("droppedAnswers"), count: z.number().int().positive() }),
 ]);
 
 const command = z.discriminatedUnion("type", [

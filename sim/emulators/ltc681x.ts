@@ -94,6 +94,7 @@ export class Ltc681xChain implements SpiPeripheral {
   private readonly settleRepeats: number;
   private busUs = 0;
   private pecErrorsToInject = 0;
+  private answersToDrop = 0;
   private silent = false;
 
   constructor(options: Ltc681xChainOptions) {
@@ -157,6 +158,12 @@ export class Ltc681xChain implements SpiPeripheral {
   injectPecErrors(count: number): void {
     if (!Number.isInteger(count) || count < 0) throw new Error(`injectPecErrors count: must be an integer ≥ 0, got ${count}`);
     this.pecErrorsToInject += count;
+  }
+
+  /** Leave the next `count` read commands unanswered (MISO stays 0xFF, so their PEC fails). */
+  dropAnswers(count: number): void {
+    if (!Number.isInteger(count) || count < 0) throw new Error(`dropAnswers count: must be an integer ≥ 0, got ${count}`);
+    this.answersToDrop += count;
   }
 
   /** A broken link: no device sees the bus and MISO stays 0xFF. */
@@ -227,6 +234,11 @@ export class Ltc681xChain implements SpiPeripheral {
       });
       this.analog.syncBleed(this.devices);
     } else if (op.kind === "read") {
+      if (this.answersToDrop > 0) {
+        // A dropped answer: the command arrived but nothing drives MISO (it stays 0xFF).
+        this.answersToDrop--;
+        return;
+      }
       const answer: number[] = [];
       for (const dev of this.devices) {
         const bytes = dev.readGroup(op.group); // first block ← bottom device (§1.2)

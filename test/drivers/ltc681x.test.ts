@@ -215,6 +215,18 @@ describe("LTC681x link faults", () => {
     expect(bench.afe.diagnostics).toEqual({ pecErrors: 3, consecutiveFailures: 0, commLost: false });
   });
 
+  it("treats a dropped answer (MISO left high) as a failed read, then reads normally again", () => {
+    const bench = make();
+    const before = bench.reading.cellMv.slice();
+    bench.chain.dropAnswers(1);
+    const r = bench.tick();
+    expect(r.cellsValid).toBe(false);
+    expect(r.cellMv).toEqual(before);
+    expect(bench.afe.diagnostics.consecutiveFailures).toBe(1);
+    expect(bench.tick().cellsValid).toBe(true);
+    expect(bench.afe.diagnostics.consecutiveFailures).toBe(0);
+  });
+
   it("reports nothing valid from a silent chain and counts it towards commLost", () => {
     const bench = make();
     bench.chain.silence(true);
