@@ -4,6 +4,7 @@
 //  - firmware step cost on Node (the pure core alone, and a whole tick through driver + emulator);
 //  - AFE bus traffic per tick;
 //  - the firmware bundled by esbuild as one minified ES2015 file, per board.
+import { PerformanceObserver } from "node:perf_hooks";
 import { boards, findBoard } from "../boards/index";
 import { presetConfig } from "../firmware/config";
 import { createState } from "../firmware/state";
@@ -13,7 +14,21 @@ import { parseScenario } from "../sim/scenario";
 import { runScenario } from "../sim/run";
 import { bundleFirmware } from "./bundle";
 
-function stepCostMicros(): number {
+/** Garbage collections V8 ran while `work` ran: 0 means the work allocated nothing lasting. */
+async function gcRunsDuring(work: () => void): Promise<number> {
+  let runs = 0;
+  const observer = new PerformanceObserver((list) => {
+    runs += list.getEntries().length;
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  work();
+  // GC entries are delivered asynchronously.
+  await new Promise((r) => setTimeout(r, 50));
+  observer.disconnect();
+  return runs;
+}
+
+function stepCostMicros(): { micros: number; run: (n: number) => void } {
   const conf = presetConfig("LFP", 16, 100000);
   conf.temperatureCount = 4;
   const state = createState(conf);
@@ -46,7 +61,7 @@ function stepCostMicros(): number {
   const n = 200000;
   const t0 = performance.now();
   run(n);
-  return ((performance.now() - t0) * 1000) / n;
+  return { micros: ((performance.now() - t0) * 1000) / n, run };
 }
 
 async function main(): Promise<void> {
@@ -69,7 +84,10 @@ async function main(): Promise<void> {
   console.log(`  ${(r.summary.simulatedS / r.summary.wallS).toFixed(0)} simulated seconds per wall second (${r.summary.simulatedS} s in ${r.summary.wallS.toFixed(2)} s)`);
   console.log(`  whole tick (firmware + LTC6813 driver + emulator + pack model): ${((r.summary.wallS * 1e6) / r.summary.ticks).toFixed(1)} µs`);
   console.log(`  AFE bus per tick: ${(spi.counters.bytes / r.summary.ticks).toFixed(1)} bytes in ${(spi.counters.transactions / r.summary.ticks).toFixed(1)} transactions (open-wire checks included)`);
-  console.log(`firmware core step on Node, 16 cells: ${stepCostMicros().toFixed(2)} µs per step`);
+  const core = stepCostMicros();
+  console.log(`firmware core step on Node, 16 cells: ${core.micros.toFixed(2)} µs per step`);
+  const gcs = await gcRunsDuring(() => core.run(1000000));
+  console.log(`  garbage collections during 1,000,000 further steps: ${gcs} (0 = nothing allocated per tick)`);
   console.log("firmware bundle (esbuild, ES2015, minified, one file):");
   for (const b of boards) {
     const bundle = await bundleFirmware(b.name);
