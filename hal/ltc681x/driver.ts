@@ -10,7 +10,8 @@
 // so the stack reading is taken in the same window as the cells (plausibility check).
 //
 // Everything a measurement uses is allocated in the constructor; measure() allocates nothing.
-import type { Afe, AfeDiagnostics, AfeReading } from "../afe";
+import { AfeStatus } from "../afe";
+import type { Afe, AfeChipFaults, AfeDiagnostics, AfeLimits, AfeReading } from "../afe";
 import { booleanArray, numberArray } from "../../firmware/alloc";
 import { divRound } from "../../firmware/intmath";
 import { ntcDeciC, ntcRatioCentiPctOf } from "../ntc";
@@ -29,6 +30,7 @@ import {
   mode7kHz,
   sumOfCellsScaleLtc6811,
   sumOfCellsScaleLtc6813,
+  thresholdStepCodes,
 } from "./registers";
 
 export type { Ltc681xOptions, Ltc681xVariant } from "./options";
@@ -54,6 +56,10 @@ export class Ltc681x implements Afe {
   readonly cellCount: number;
   readonly temperatureCount: number;
   readonly diagnostics: AfeDiagnostics;
+  /** Current comes from the board's shunt amplifier, not from this chip. */
+  readonly measuresCurrent = false;
+  /** The board's pins drive the FETs; the chip has none. */
+  readonly controlsSwitches = false;
   private readonly frames: Ltc681xFrames;
   private readonly devices: number;
   private readonly groupB: boolean;
@@ -65,8 +71,8 @@ export class Ltc681x implements Afe {
   private readonly sumScale: number;
   private readonly pecErrorLimit: number;
   private readonly openWireIntervalMs: number;
-  private readonly vuv: number;
-  private readonly vov: number;
+  private vuv: number;
+  private vov: number;
   private readonly dischargeTimeoutCode: number;
   /** Bleed request per cell, applied at the next configuration write. */
   private readonly dcc: boolean[];
@@ -127,6 +133,11 @@ export class Ltc681x implements Afe {
   /** Wake the chain, write the configuration and read it back. */
   start(nowMs: number): boolean {
     this.lastOpenWireMs = nowMs;
+    return this.writeAndVerify();
+  }
+
+  /** Write both configuration groups and read them back; false on a PEC error or mismatch. */
+  private writeAndVerify(): boolean {
     this.frames.wake();
     this.writeConfig();
     if (this.frames.read(Command.rdcfga) > 0) return this.pecFailed();
@@ -172,8 +183,48 @@ export class Ltc681x implements Afe {
   }
 
   /** Bleed request per global cell (bottom cell 0); missing entries count as off. */
-  setBalancing(mask: boolean[]): void {
+  setBalancing(mask: boolean[]): AfeStatus {
     for (let i = 0; i < this.cellCount; i++) this.dcc[i] = i < mask.length && mask[i];
+    return AfeStatus.ok;
+  }
+
+  /**
+   * The LTC681x enforces nothing by itself: VUV/VOV only set its comparator flags (§1.5). They
+   * are written (quantised to 1.6 mV) and reported back; every other limit is written back as 0.
+   */
+  configure(limits: AfeLimits, applied: AfeLimits): AfeStatus {
+    if (!(limits.cellUvMv > 0 && limits.cellOvMv > limits.cellUvMv && limits.cellOvMv < 6553)) return AfeStatus.invalid;
+    this.vuv = underVoltageCode(limits.cellUvMv);
+    this.vov = overVoltageCode(limits.cellOvMv);
+    applied.cellUvMv = divRound((this.vuv + 1) * thresholdStepCodes, 10);
+    applied.cellOvMv = divRound(this.vov * thresholdStepCodes, 10);
+    applied.cellOvDelayMs = 0;
+    applied.cellUvDelayMs = 0;
+    applied.chargeOcMa = 0;
+    applied.chargeOcDelayMs = 0;
+    applied.dischargeOcMa = 0;
+    applied.dischargeOcDelayMs = 0;
+    applied.shortCircuitMa = 0;
+    applied.shortCircuitDelayUs = 0;
+    applied.chargeOtDeciC = 0;
+    applied.dischargeOtDeciC = 0;
+    applied.chargeUtDeciC = 0;
+    return this.writeAndVerify() ? AfeStatus.ok : AfeStatus.commError;
+  }
+
+  /** No FETs on this chip: the board's pins switch the paths. */
+  setSwitches(_charge: boolean, _discharge: boolean): AfeStatus {
+    return AfeStatus.notSupported;
+  }
+
+  /** The chip takes no protective action of its own, so there is nothing it acted on. */
+  readChipFaults(_into: AfeChipFaults): AfeStatus {
+    return AfeStatus.notSupported;
+  }
+
+  /** The cell self-test (CVST) is not used yet. */
+  selfTest(): AfeStatus {
+    return AfeStatus.notSupported;
   }
 
   private pecFailed(): boolean {

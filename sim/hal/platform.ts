@@ -18,6 +18,7 @@ import type {
 } from "../../hal/hal";
 import { SimSpiDevice, type SpiPeripheral } from "./bus";
 import { SimClock } from "./clock";
+import { SimI2cBus } from "./i2c";
 
 export class SimDigitalOut implements DigitalOut {
   value: number;
@@ -66,6 +67,7 @@ export class SimPlatform implements Platform {
   readonly spiDevices = new Map<string, SimSpiDevice>();
   readonly outputs = new Map<string, SimDigitalOut>();
   readonly watchdogs: SimWatchdog[] = [];
+  readonly i2cBuses = new Map<string, SimI2cBus>();
   private readonly spiPeripherals = new Map<string, SpiPeripheral>();
   private readonly analogSources = new Map<string, { read: () => number; resolution: number }>();
 
@@ -92,8 +94,18 @@ export class SimPlatform implements Platform {
     return device;
   }
 
+  /** The simulated I2C bus of that name, made on first use; attach emulated chips to it. */
+  i2cBus(name: string): SimI2cBus {
+    let bus = this.i2cBuses.get(name);
+    if (bus === undefined) {
+      bus = new SimI2cBus();
+      this.i2cBuses.set(name, bus);
+    }
+    return bus;
+  }
+
   i2c(options: I2cOptions): I2cBus {
-    throw new Error(`sim: nothing attached to I2C ${options.bus}`);
+    return this.i2cBus(options.bus);
   }
 
   digitalOut(options: { pin: string; value: number }): DigitalOut {

@@ -72,6 +72,8 @@ export function newReading(cells: number, temperatures: number): AfeReading {
   return {
     cellMv: new Array<number>(cells).fill(0),
     stackMv: 0,
+    currentMa: 0,
+    currentValid: false,
     temperatureDeciC: new Array<number>(temperatures).fill(0),
     cellsValid: false,
     temperaturesValid: false,

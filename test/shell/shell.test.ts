@@ -1,6 +1,7 @@
 // The shell around the core: it applies what step() decides, never lets an exception out of the
 // control loop, and refuses a bad configuration before touching anything.
 import { describe, expect, it } from "vitest";
+import { AfeStatus } from "../../hal/afe";
 import type { Afe, AfeReading } from "../../hal/afe";
 import { ShuntCurrentSense } from "../../hal/current-sense";
 import { presetConfig } from "../../firmware/config";
@@ -11,6 +12,8 @@ import type { PackConfig } from "../../firmware/types";
 
 class FakeAfe implements Afe {
   readonly diagnostics = { pecErrors: 0, consecutiveFailures: 0, commLost: false };
+  readonly measuresCurrent = false;
+  readonly controlsSwitches = false;
   cellMv = 3300;
   throwOnMeasure = false;
   valid = true;
@@ -30,8 +33,21 @@ class FakeAfe implements Afe {
     into.cellsValid = this.valid;
     into.temperaturesValid = this.valid;
   }
-  setBalancing(mask: boolean[]): void {
+  setBalancing(mask: boolean[]): AfeStatus {
     this.balancing = mask.slice();
+    return AfeStatus.ok;
+  }
+  configure(): AfeStatus {
+    return AfeStatus.notSupported;
+  }
+  setSwitches(): AfeStatus {
+    return AfeStatus.notSupported;
+  }
+  readChipFaults(): AfeStatus {
+    return AfeStatus.notSupported;
+  }
+  selfTest(): AfeStatus {
+    return AfeStatus.notSupported;
   }
 }
 
