@@ -13,6 +13,7 @@ export const board: BoardDefinition = {
   // JsVars on ESP32 are set at run time from the free heap (espruino.md §6); 16383 is the cap.
   mcu: { family: "espruino", model: "ESP32", clockMhz: 240, jsVars: 16383, pins: esp32Pins() },
   spi: [{ name: "SPI2", clock: "D18", input: "D19", output: "D23" }],
+  i2c: [],
   afe: {
     type: "ltc6813",
     spiBus: "SPI2",

@@ -16,3 +16,10 @@ export function esp32Pins(): string[] {
   for (let n = 0; n <= 39; n++) pins.push("D" + n);
   return pins;
 }
+
+/** nRF52 (MDBT42Q) Espruino names its GPIOs D0 … D31. */
+export function nrf52Pins(): string[] {
+  const pins: string[] = [];
+  for (let n = 0; n <= 31; n++) pins.push("D" + n);
+  return pins;
+}

@@ -24,6 +24,14 @@ export interface SpiBusDefinition {
   output: string;
 }
 
+export interface I2cBusDefinition {
+  name: string;
+  data: string;
+  clock: string;
+  /** Bus clock; the TI AFEs take at most 400 kHz (afe-chips.md §2.1, §3). */
+  hz: number;
+}
+
 export interface Ltc681xAfeDefinition {
   type: "ltc6811" | "ltc6813";
   spiBus: string;
@@ -43,7 +51,48 @@ export interface Ltc681xAfeDefinition {
   bleedOhms: number;
 }
 
-export type AfeDefinition = Ltc681xAfeDefinition;
+/** TI BQ76952, 3–16 cells on I2C, FETs and current on the chip (afe-chips.md §2). */
+export interface Bq76952AfeDefinition {
+  type: "bq76952";
+  i2cBus: string;
+  /** 7-bit address, 0x08 unless reprogrammed. */
+  address: number;
+  /** The part's I2C CRC mode (part-number dependent, §2.1). */
+  crc: boolean;
+  /** Cell input (1..16) of each cell, bottom first; default 1..cells. */
+  cellChannels?: number[];
+  thermistors: number;
+  /** Sense resistor, µΩ: the chip's current reading and OC/SC thresholds derive from it. */
+  shuntMicroOhm: number;
+  pecErrorLimit: number;
+  /** Cells that may bleed at once (package dissipation, cells-and-limits.md §10). */
+  balancingMaxCells: number;
+  bleedOhms: number;
+}
+
+/** TI bq76920/30/40, 3–15 cells on I2C, FETs and coulomb counter on the chip (§3). */
+export interface Bq769x0AfeDefinition {
+  type: "bq76920" | "bq76930" | "bq76940";
+  i2cBus: string;
+  /** 0x08 or 0x18 by part number. */
+  address: number;
+  thermistors: number;
+  shuntMicroOhm: number;
+  pecErrorLimit: number;
+  balancingMaxCells: number;
+  bleedOhms: number;
+}
+
+export type AfeDefinition = Ltc681xAfeDefinition | Bq76952AfeDefinition | Bq769x0AfeDefinition;
+
+/** The AFE families: the LTC681x on SPI, the TI chips on I2C. */
+export function isLtc681x(afe: AfeDefinition): afe is Ltc681xAfeDefinition {
+  return afe.type === "ltc6811" || afe.type === "ltc6813";
+}
+
+export function isBq769x0(afe: AfeDefinition): afe is Bq769x0AfeDefinition {
+  return afe.type === "bq76920" || afe.type === "bq76930" || afe.type === "bq76940";
+}
 
 export interface CurrentSensorDefinition {
   pin: string;
@@ -64,9 +113,12 @@ export interface BoardDefinition {
   description: string;
   mcu: McuDefinition;
   spi: SpiBusDefinition[];
+  i2c: I2cBusDefinition[];
   afe: AfeDefinition;
-  currentSensor: CurrentSensorDefinition;
-  switches: SwitchesDefinition;
+  /** A shunt amplifier on an MCU ADC; absent: the AFE measures the current (BQ chips). */
+  currentSensor?: CurrentSensorDefinition;
+  /** FET or contactor driver pins; absent: the AFE drives the FETs (BQ chips). */
+  switches?: SwitchesDefinition;
   pack: PackConfig;
   /** Control loop period. */
   tickMs: number;

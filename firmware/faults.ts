@@ -14,7 +14,7 @@
 import { booleanArray, numberArray } from "./alloc";
 import { FaultId, faultCount } from "./fault-ids";
 import { logEvent } from "./events";
-import { EventKind } from "./types";
+import { EventKind, FaultCause } from "./types";
 import type { EventLog, FaultLimit, FaultState, FaultTable, PackConfig } from "./types";
 
 /** What a row watches. */
@@ -117,6 +117,7 @@ export function createFaultState(): FaultState {
     warnCounterMs: numberArray(faultCount, 0),
     faultCounterMs: numberArray(faultCount, 0),
     latched: booleanArray(faultCount, false),
+    byChip: booleanArray(faultCount, false),
   };
 }
 
@@ -145,66 +146,79 @@ function count(counter: number[], id: number, bad: boolean, delayMs: number, dtM
 }
 
 /** One row's warning tier. */
-function warnTier(t: FaultTable, f: FaultState, log: EventLog, id: number, dtMs: number, nowMs: number): void {
+function warnTier(t: FaultTable, f: FaultState, log: EventLog, id: number, chip: boolean, dtMs: number, nowMs: number): void {
   const above = rowAbove[id];
   const v = t.value[id];
   const level = t.warnLevel[id];
-  const bad = beyond(above, v, level);
+  const bad = chip || beyond(above, v, level);
+  if (chip) f.warnCounterMs[id] = t.warnDelayMs[id];
   const c = count(f.warnCounterMs, id, bad, t.warnDelayMs[id], dtMs);
   if (!f.warnActive[id]) {
     if (bad && c >= t.warnDelayMs[id]) {
       f.warnActive[id] = true;
-      logEvent(log, nowMs, EventKind.faultSet, id, 0);
+      logEvent(log, nowMs, EventKind.faultSet, id, FaultCause.warning);
     }
-  } else if (c === 0 && released(above, v, level, t.warnHysteresis[id])) {
+  } else if (c === 0 && !chip && released(above, v, level, t.warnHysteresis[id])) {
     f.warnActive[id] = false;
     logEvent(log, nowMs, EventKind.faultCleared, id, 0);
   }
 }
 
-/** One row's fault tier; true when it tripped on this sample. */
-function faultTier(t: FaultTable, f: FaultState, log: EventLog, id: number, clear: boolean, dtMs: number, nowMs: number): boolean {
+/**
+ * One row's fault tier; true when it tripped on this sample. `chip`: the AFE's own protection
+ * acted for this row, which trips the tier at once and holds it while the chip reports it (the
+ * chip has already opened its FETs; the firmware records why and keeps the path open).
+ */
+function faultTier(t: FaultTable, f: FaultState, log: EventLog, id: number, chip: boolean, clear: boolean, dtMs: number, nowMs: number): boolean {
   const above = rowAbove[id];
   const v = t.value[id];
   const level = t.faultLevel[id];
-  const bad = beyond(above, v, level);
+  const bad = chip || beyond(above, v, level);
+  if (chip) f.faultCounterMs[id] = t.faultDelayMs[id];
   const c = count(f.faultCounterMs, id, bad, t.faultDelayMs[id], dtMs);
   if (!f.faultActive[id]) {
     if (bad && c >= t.faultDelayMs[id]) {
       f.faultActive[id] = true;
       f.latched[id] = t.latch[id];
-      logEvent(log, nowMs, EventKind.faultSet, id, 1);
+      // A chip flag means the chip's FETs are already open: it acted first, even when the
+      // firmware's own tier would have tripped on this same sample.
+      f.byChip[id] = chip;
+      logEvent(log, nowMs, EventKind.faultSet, id, chip ? FaultCause.chip : FaultCause.firmware);
       return true;
     }
     return false;
   }
-  const gone = released(above, v, level, t.hysteresis[id]);
+  const gone = !chip && released(above, v, level, t.hysteresis[id]);
   if (f.latched[id]) {
     // Only an explicit clear, and only once the condition is gone; the counter restarts.
     if (clear && gone) {
       f.faultActive[id] = false;
       f.latched[id] = false;
       f.faultCounterMs[id] = 0;
+      f.byChip[id] = false;
       logEvent(log, nowMs, EventKind.faultCleared, id, 1);
     }
   } else if (c === 0 && gone) {
     f.faultActive[id] = false;
+    f.byChip[id] = false;
     logEvent(log, nowMs, EventKind.faultCleared, id, 1);
   }
   return false;
 }
 
 /**
- * Evaluates every row on this tick's t.value / t.available (filled by measureRows), logging each
- * tier that sets or clears. Returns the first FaultId whose fault tier tripped on this sample, or
- * −1. Allocates nothing.
+ * Evaluates every row on this tick's t.value / t.available (filled by measureRows) and the
+ * chip's own protection flags `chip` (per FaultId), logging each tier that sets or clears. A
+ * chip flag is evaluated even when the row's value is unavailable: the chip saw it. Returns the
+ * first FaultId whose fault tier tripped on this sample, or −1. Allocates nothing.
  */
-export function evaluateFaults(t: FaultTable, f: FaultState, log: EventLog, clear: boolean, dtMs: number, nowMs: number): number {
+export function evaluateFaults(t: FaultTable, f: FaultState, log: EventLog, chip: boolean[], clear: boolean, dtMs: number, nowMs: number): number {
   let tripped = -1;
   for (let id = 0; id < faultCount; id++) {
-    if (t.available[id]) {
-      warnTier(t, f, log, id, dtMs, nowMs);
-      if (faultTier(t, f, log, id, clear, dtMs, nowMs) && tripped < 0) tripped = id;
+    const byChip = chip[id] === true;
+    if (t.available[id] || byChip) {
+      warnTier(t, f, log, id, byChip, dtMs, nowMs);
+      if (faultTier(t, f, log, id, byChip, clear, dtMs, nowMs) && tripped < 0) tripped = id;
     }
   }
   return tripped;

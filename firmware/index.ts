@@ -2,7 +2,7 @@
 // The firmware core's public surface, for boards, the shell and the bundle entry.
 export { presetConfig } from "./config";
 export { validateConfig } from "./validate";
-export { createState } from "./state";
+export { createMeasurements, createState } from "./state";
 export { step, maxStepMs } from "./step";
 export { chargeTaperMa, chargeVoltageLimitMv, derateMa, dischargeTaperMa, updateLimits } from "./limits";
 export { createEventLog, eventCapacity, eventSlot, eventsLost, logEvent, sequenceSlot } from "./events";
@@ -22,7 +22,7 @@ export {
 } from "./faults";
 export { cellsComplete, currentUsable, measureRows, temperaturesComplete } from "./measure";
 export { FaultId, faultCount, faultName } from "./fault-ids";
-export { Activity, BmsMode, EventKind, RequestedMode, SocAnchor, activityName, bmsModeName, eventKindName } from "./types";
+export { Activity, BmsMode, EventKind, FaultCause, RequestedMode, SocAnchor, activityName, bmsModeName, eventKindName } from "./types";
 export type {
   BmsState,
   Chemistry,

@@ -2,14 +2,15 @@
 // Everything the core remembers, allocated once at start from the configuration: the fault
 // table compiled to flat arrays, per-row debounce state, SoC and balancing state, the event log
 // and the outputs object step() fills and returns on every tick. Nothing is allocated after this.
-import { booleanArray } from "./alloc";
+import { booleanArray, numberArray } from "./alloc";
+import { faultCount } from "./fault-ids";
 import { createBalanceState } from "./balancing";
 import { createEventLog } from "./events";
 import { compileFaultTable, createFaultState } from "./faults";
 import { chargeVoltageLimitMv } from "./limits";
 import { createSocState } from "./soc";
 import { Activity, BmsMode } from "./types";
-import type { BmsState, FaultState, Outputs, PackConfig } from "./types";
+import type { BmsState, FaultState, Measurements, Outputs, PackConfig } from "./types";
 
 function createOutputs(conf: PackConfig, faults: FaultState): Outputs {
   return {
@@ -59,5 +60,24 @@ export function createState(conf: PackConfig): BmsState {
     sensors: { lastCurrentMa: 0, currentSameMs: 0 },
     events: createEventLog(conf.eventLogSize),
     out: createOutputs(conf, faults),
+  };
+}
+
+/**
+ * The measurement buffers for `conf`, made once: the shell hands them to the AFE driver and to
+ * step() on every tick. Nothing valid until the first reading.
+ */
+export function createMeasurements(conf: PackConfig): Measurements {
+  return {
+    cellMv: numberArray(conf.seriesCount, 0),
+    stackMv: 0,
+    currentMa: 0,
+    temperatureDeciC: numberArray(conf.temperatureCount, 0),
+    cellsValid: false,
+    temperaturesValid: false,
+    currentValid: false,
+    openWire: booleanArray(conf.seriesCount, false),
+    afeCommLost: false,
+    chipFault: booleanArray(faultCount, false),
   };
 }

@@ -139,7 +139,7 @@ export function step(conf: PackConfig, state: BmsState, inputs: Inputs, nowMs: n
     state.faults.faultCounterMs[FaultId.afeComm] = conf.sensors.afeLossDelayMs;
     state.faults.warnCounterMs[FaultId.afeComm] = conf.sensors.afeLossDelayMs;
   }
-  const tripped = evaluateFaults(state.faultTable, state.faults, state.events, inputs.clearFaults, dtMs, nowMs);
+  const tripped = evaluateFaults(state.faultTable, state.faults, state.events, m.chipFault, inputs.clearFaults, dtMs, nowMs);
   out.faultCount = activeCount(state.faults, true);
   out.warningCount = activeCount(state.faults, false);
 

@@ -168,6 +168,13 @@ export interface Measurements {
    * waiting out the rest of sensors.afeLossDelayMs.
    */
   afeCommLost: boolean;
+  /**
+   * Per FaultId (length faultCount): the AFE's own hardware protection acted for that row's
+   * cause since the last tick (AfeChipFaults mapped by the shell). The row's fault tier trips at
+   * once, whatever the measured value (after a short-circuit trip the current already reads 0),
+   * and the event log records the chip as the cause (EventKind.faultSet cause 2).
+   */
+  chipFault: boolean[];
 }
 
 export const RequestedMode = {
@@ -207,16 +214,34 @@ export const activityName = ["idle", "charge", "discharge"];
 export const EventKind = {
   /** `value` = new BmsMode, `cause` = FaultId or −1. */
   mode: 0,
-  /** `value` = FaultId; `cause` = 1 for the fault tier, 0 for the warning tier. */
+  /**
+   * `value` = FaultId; `cause` = 1 for the fault tier, 0 for the warning tier, 2 for the fault
+   * tier tripped by the AFE's own protection (FaultCause).
+   */
   faultSet: 1,
   faultCleared: 2,
   /** `value` = new Activity. */
   activity: 3,
   /** `value` = SoC after the correction (centiPct), `cause` = SocAnchor. */
   socCorrected: 4,
+  /**
+   * The shell restarted the AFE (wrote its configuration again) after the chip reported a reset
+   * or an internal error. `value` = restarts since start, `cause` = 1 when the restart was
+   * confirmed, 0 when it failed (retried next tick).
+   */
+  afeRestart: 5,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
-export const eventKindName = ["mode", "fault-set", "fault-cleared", "activity", "soc-corrected"];
+export const eventKindName = ["mode", "fault-set", "fault-cleared", "activity", "soc-corrected", "afe-restart"];
+
+/** `cause` of an EventKind.faultSet event. */
+export const FaultCause = {
+  warning: 0,
+  /** The firmware's own fault tier, from the measured value. */
+  firmware: 1,
+  /** The AFE's hardware protection acted first; the firmware records and follows it. */
+  chip: 2,
+} as const;
 
 /** A bounded ring of events; parallel arrays so nothing is allocated when one is logged. */
 export interface EventLog {
@@ -240,6 +265,8 @@ export interface FaultState {
   faultCounterMs: number[];
   /** The fault tier tripped and latched: waits for a clear. */
   latched: boolean[];
+  /** The active fault tier was tripped by the AFE's own protection (FaultCause.chip). */
+  byChip: boolean[];
 }
 
 /**

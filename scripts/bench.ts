@@ -13,6 +13,7 @@ import { RequestedMode, type Inputs } from "../firmware/types";
 import { parseScenario } from "../sim/scenario";
 import { runScenario } from "../sim/run";
 import { bundleFirmware } from "./bundle";
+import { faultCount } from "../firmware/fault-ids";
 
 /** Garbage collections V8 ran while `work` ran: 0 means the work allocated nothing lasting. */
 async function gcRunsDuring(work: () => void): Promise<number> {
@@ -44,6 +45,7 @@ function stepCostMicros(): { micros: number; run: (n: number) => void } {
       currentValid: true,
       openWire: new Array<boolean>(16).fill(false),
       afeCommLost: false,
+        chipFault: new Array<boolean>(faultCount).fill(false),
     },
     requestedMode: RequestedMode.run,
     clearFaults: false,

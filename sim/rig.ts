@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // A test rig for one board: the pack model wired to the emulated chips on the simulated platform,
-// and the unchanged firmware wired to that platform exactly as it is on the board.
+// and the unchanged firmware wired to that platform exactly as it is on the board. The AFE is
+// whatever the board names (sim/afe-model.ts); a separate current sensor and switch pins exist
+// only where the board has them, otherwise the AFE measures the current and drives the FETs.
 import type { BoardDefinition } from "../boards/types";
 import { wireBoard } from "../firmware/wire";
 import type { BmsShell } from "../firmware/shell";
-import { Ltc681xChain } from "./emulators/ltc681x";
+import { createSimAfe, openThermistorCelsius } from "./afe-model";
+import type { SimAfe } from "./afe-model";
 import { PackModel } from "./pack";
 import { CurrentSensorModel } from "./current-sensor";
 import { SimPlatform } from "./hal/platform";
@@ -17,15 +20,13 @@ export interface RigOptions {
   ambientCelsius: number;
 }
 
-/** Temperature an open thermistor appears to have: its divider reads the full reference. */
-const openThermistorCelsius = -150;
-
 export class Rig {
   readonly board: BoardDefinition;
   readonly platform: SimPlatform;
   readonly pack: PackModel;
-  readonly afe: Ltc681xChain;
-  readonly currentSensor: CurrentSensorModel;
+  readonly afe: SimAfe;
+  /** The board's shunt path on an MCU ADC; undefined where the AFE measures the current. */
+  readonly currentSensor: CurrentSensorModel | undefined;
   readonly shell: BmsShell;
   /** Current through the pack now, mA, positive = charging (what the sensor sees). */
   trueCurrentMa = 0;
@@ -52,43 +53,48 @@ export class Rig {
     this.thermistorOpen = new Array<boolean>(thermistors).fill(false);
     // Thermistors spread evenly along the stack.
     this.thermistorCell = Array.from({ length: thermistors }, (_, k) => Math.floor(((k + 0.5) * cells) / thermistors));
-    this.afe = new Ltc681xChain({
-      variant: board.afe.type,
-      devices: board.afe.devices,
-      cellsPerDevice: board.afe.cellsPerDevice,
-      thermistorsPerDevice: board.afe.thermistorsPerDevice,
-      clock: this.platform.clock,
-      hz: board.afe.hz,
-      seed: options.seed + 1,
-      port: {
+    this.afe = createSimAfe(
+      this.platform,
+      board,
+      {
         cellVolts: (i) => this.pack.cellVolts(i),
         setBleed: (i, on) => this.pack.setBleed(i, on),
         thermistorCelsius: (k) => (this.thermistorOpen[k] ? openThermistorCelsius : this.pack.cellCelsius(this.thermistorCell[k])),
+        packCurrentMa: () => this.trueCurrentMa,
       },
-    });
-    this.platform.attachSpi(board.afe.spiBus, board.afe.select, this.afe);
+      options.seed + 1,
+    );
     const cs = board.currentSensor;
-    this.currentSensor = new CurrentSensorModel({
-      seed: options.seed + 2,
-      resolutionBits: cs.resolutionBits,
-      milliampsPerCount: cs.milliampsPerCount,
-      zeroCount: cs.zeroCount,
-      // A realistic board measurement path: offset, gain error and noise (cells-and-limits.md §12.1).
-      offsetMa: cs.milliampsPerCount / 3,
-      gainErrorPermille: 5,
-      noiseMa: cs.milliampsPerCount / 2,
-    });
-    this.platform.attachAnalog(cs.pin, cs.resolutionBits, () => this.currentSensor.rawCount(this.trueCurrentMa));
+    if (cs !== undefined) {
+      const sensor = new CurrentSensorModel({
+        seed: options.seed + 2,
+        resolutionBits: cs.resolutionBits,
+        milliampsPerCount: cs.milliampsPerCount,
+        zeroCount: cs.zeroCount,
+        // A realistic board measurement path: offset, gain error and noise (cells-and-limits.md §12.1).
+        offsetMa: cs.milliampsPerCount / 3,
+        gainErrorPermille: 5,
+        noiseMa: cs.milliampsPerCount / 2,
+      });
+      this.currentSensor = sensor;
+      this.platform.attachAnalog(cs.pin, cs.resolutionBits, () => sensor.rawCount(this.trueCurrentMa));
+    }
     this.shell = wireBoard(board, this.platform);
   }
 
   /** The charge path conducts (its FET is on). */
   chargeOn(): boolean {
-    return this.platform.pinLevel(this.board.switches.chargePin) === this.board.switches.onLevel;
+    const fets = this.afe.fets();
+    if (fets !== undefined) return fets.charge;
+    const s = this.board.switches;
+    return s !== undefined && this.platform.pinLevel(s.chargePin) === s.onLevel;
   }
 
   dischargeOn(): boolean {
-    return this.platform.pinLevel(this.board.switches.dischargePin) === this.board.switches.onLevel;
+    const fets = this.afe.fets();
+    if (fets !== undefined) return fets.discharge;
+    const s = this.board.switches;
+    return s !== undefined && this.platform.pinLevel(s.dischargePin) === s.onLevel;
   }
 
   /**

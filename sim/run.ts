@@ -5,7 +5,7 @@
 import type { BoardDefinition } from "../boards/types";
 import { faultName } from "../firmware/fault-ids";
 import { sequenceSlot } from "../firmware/events";
-import { bmsModeName, activityName, EventKind, eventKindName, RequestedMode } from "../firmware/types";
+import { BmsMode, bmsModeName, activityName, EventKind, eventKindName, RequestedMode } from "../firmware/types";
 import type { Outputs } from "../firmware/types";
 import { Rig } from "./rig";
 import type { Scenario, Segment } from "./scenario";
@@ -105,9 +105,10 @@ function ambientAt(points: Scenario["ambient"], tS: number): number {
 
 function describeEvent(kind: number, value: number, cause: number): RunEvent["detail"] {
   if (kind === EventKind.mode) return `${bmsModeName[value]}${cause >= 0 ? ` (${faultName[cause]})` : ""}`;
-  if (kind === EventKind.faultSet || kind === EventKind.faultCleared) return `${faultName[value]} ${cause === 1 ? "fault" : "warning"}`;
+  if (kind === EventKind.faultSet || kind === EventKind.faultCleared) return `${faultName[value]} ${cause === 0 ? "warning" : cause === 2 ? "fault (chip protection first)" : "fault"}`;
   if (kind === EventKind.activity) return activityName[value];
   if (kind === EventKind.socCorrected) return `SoC ${(value / 100).toFixed(2)} %`;
+  if (kind === EventKind.afeRestart) return `AFE restart ${value} ${cause === 1 ? "confirmed" : "failed, retrying"}`;
   return `${value}/${cause}`;
 }
 
@@ -125,7 +126,12 @@ function cellSpread(rig: Rig): { mv: number; socPct: number } {
 }
 
 export function runScenario(scenario: Scenario, board: BoardDefinition, options: RunOptions = {}): RunResult {
-  const boardProblems = checkScenarioAgainstBoard(scenario, board.pack.seriesCount, board.pack.temperatureCount);
+  const boardProblems = checkScenarioAgainstBoard(scenario, {
+    cells: board.pack.seriesCount,
+    thermistors: board.pack.temperatureCount,
+    spiAfe: board.afe.type === "ltc6811" || board.afe.type === "ltc6813",
+    currentSensor: board.currentSensor !== undefined,
+  });
   if (boardProblems.length > 0) throw new Error(`scenario ${scenario.name} does not fit board ${board.name}:\n  ${boardProblems.join("\n  ")}`);
   const wallStart = performance.now();
   const tickMs = scenario.tickMs ?? board.tickMs;
@@ -208,6 +214,8 @@ export function runScenario(scenario: Scenario, board: BoardDefinition, options:
     rig.trueCurrentMa = rig.gate(Math.round(demandA * 1000));
     rig.pack.step(tickMs / 1000, rig.trueCurrentMa / 1000, ambientAt(scenario.ambient, tS));
     rig.platform.clock.advance(tickMs);
+    // The chip's own timers and protections run whether or not the firmware talks to it.
+    rig.afe.update();
     out = rig.shell.tick();
 
     const log = rig.shell.state.events;
@@ -222,11 +230,13 @@ export function runScenario(scenario: Scenario, board: BoardDefinition, options:
     }
     const trueSoc = rig.pack.trueSocPct();
     const estSoc = out.socCentiPct / 100;
-    if (k > 1 && Math.abs(trueSoc - estSoc) > summary.maxSocErrorPct) {
+    // The estimate exists once the firmware left init (its first complete cell reading).
+    const estimating = out.mode !== BmsMode.init;
+    if (estimating && Math.abs(trueSoc - estSoc) > summary.maxSocErrorPct) {
       summary.maxSocErrorPct = Math.abs(trueSoc - estSoc);
       summary.maxSocErrorAtMs = tMs;
     }
-    if (k > 1) summary.maxMeanSocErrorPct = Math.max(summary.maxMeanSocErrorPct, Math.abs(rig.pack.meanSocPct() - estSoc));
+    if (estimating) summary.maxMeanSocErrorPct = Math.max(summary.maxMeanSocErrorPct, Math.abs(rig.pack.meanSocPct() - estSoc));
     if (k % sampleEvery === 0 || k === totalTicks) samples.push(sample(rig, out, tMs));
     options.onTick?.(rig, out, tMs);
     if (options.onProgress !== undefined && (k & 1023) === 0 && performance.now() - lastProgress > 250) {
@@ -258,17 +268,20 @@ function applyFault(rig: Rig, entry: { f: Scenario["faults"][number]; started: b
     if (f.type === "cellInternalShort") rig.pack.injectInternalShort(f.cell, f.ohms);
     else if (f.type === "thermistorOpen") rig.thermistorOpen[f.sensor] = true;
     else if (f.type === "afeSilence") rig.afe.silence(true);
-    else if (f.type === "currentSensorStuck") rig.currentSensor.stuck(true);
+    else if (f.type === "currentSensorStuck") rig.currentSensor?.stuck(true);
     else if (f.type === "openWire") rig.afe.openWire(f.wire, true);
-    else if (f.type === "pecErrors") rig.afe.injectPecErrors(f.count);
+    else if (f.type === "pecErrors" || f.type === "crcErrors") rig.afe.checksumErrors(f.count);
     else if (f.type === "droppedAnswers") rig.afe.dropAnswers(f.count);
+    else if (f.type === "chipReset") rig.afe.reset();
+    else if (f.type === "measurementFrozen") rig.afe.frozen(true);
   }
   if (entry.started && !entry.ended && "untilS" in f && f.untilS !== undefined && f.untilS <= tS) {
     entry.ended = true;
     if (f.type === "thermistorOpen") rig.thermistorOpen[f.sensor] = false;
     else if (f.type === "afeSilence") rig.afe.silence(false);
-    else if (f.type === "currentSensorStuck") rig.currentSensor.stuck(false);
+    else if (f.type === "currentSensorStuck") rig.currentSensor?.stuck(false);
     else if (f.type === "openWire") rig.afe.openWire(f.wire, false);
+    else if (f.type === "measurementFrozen") rig.afe.frozen(false);
   }
 }
 

@@ -44,6 +44,12 @@ const fault = z.discriminatedUnion("type", [
   z.strictObject({ atS: time, untilS: time.optional(), type: z.literal("openWire"), wire: z.number().int().min(0) }),
   z.strictObject({ atS: time, type: z.literal("pecErrors"), count: z.number().int().positive() }),
   z.strictObject({ atS: time, type: z.literal("droppedAnswers"), count: z.number().int().positive() }),
+  // I2C AFEs: corrupt the CRC of the next `count` answers.
+  z.strictObject({ atS: time, type: z.literal("crcErrors"), count: z.number().int().positive() }),
+  // A power-on reset of the AFE: its configuration is lost and must be written again.
+  z.strictObject({ atS: time, type: z.literal("chipReset") }),
+  // The AFE's measurement hangs: it keeps answering with the same values.
+  z.strictObject({ atS: time, untilS: time.optional(), type: z.literal("measurementFrozen") }),
 ]);
 
 const command = z.discriminatedUnion("type", [
@@ -137,10 +143,25 @@ export function loadScenario(file: string): Scenario {
   return parseScenario(data, file);
 }
 
-/** Problems that depend on the board (cell, sensor and wire indices). */
-export function checkScenarioAgainstBoard(s: Scenario, cells: number, thermistors: number): string[] {
+/** What a scenario needs to know of the board it runs on. */
+export interface ScenarioBoardFacts {
+  cells: number;
+  thermistors: number;
+  /** The AFE is on SPI (LTC681x: PEC15, answers can go missing) rather than I2C (CRC-8, NACK). */
+  spiAfe: boolean;
+  /** The board has a current sensor of its own (not the AFE's). */
+  currentSensor: boolean;
+}
+
+/** Problems that depend on the board (cell, sensor and wire indices, the AFE's bus). */
+export function checkScenarioAgainstBoard(s: Scenario, board: ScenarioBoardFacts): string[] {
   const problems: string[] = [];
+  const cells = board.cells;
+  const thermistors = board.thermistors;
   s.faults.forEach((f, i) => {
+    if ((f.type === "pecErrors" || f.type === "droppedAnswers") && !board.spiAfe) problems.push(`faults[${i}].type: ${f.type} needs an LTC681x (SPI) AFE; this board's AFE is on I2C (use crcErrors or afeSilence)`);
+    if (f.type === "crcErrors" && board.spiAfe) problems.push(`faults[${i}].type: crcErrors needs an I2C AFE; this board's LTC681x uses PEC (use pecErrors)`);
+    if (f.type === "currentSensorStuck" && !board.currentSensor) problems.push(`faults[${i}].type: currentSensorStuck needs a board with its own current sensor; this one measures in the AFE (use measurementFrozen)`);
     if (f.type === "cellInternalShort" && f.cell >= cells) problems.push(`faults[${i}].cell: ${f.cell} is outside 0..${cells - 1}`);
     if (f.type === "thermistorOpen" && f.sensor >= thermistors) problems.push(`faults[${i}].sensor: ${f.sensor} is outside 0..${thermistors - 1}`);
     if (f.type === "openWire" && f.wire > cells) problems.push(`faults[${i}].wire: ${f.wire} is outside 0..${cells}`);

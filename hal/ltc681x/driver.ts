@@ -3,8 +3,8 @@
 // config.ts, the open-wire rule in openwire.ts, facts in ../shared/reference/afe-chips.md §1.
 //
 // One measure():
-//   wake → WRCFGA (+WRCFGB) → [open-wire check when due] → ADCVSC → PLADC… → RDCVA..F, RDSTATA
-//   → ADAX → PLADC… → RDAUXA, RDAUXB.
+//   wake → WRCFGA (+WRCFGB) → [open-wire check when due] → CLRCELL, CLRSTAT → ADCVSC → PLADC…
+//   → RDCVA..F, RDSTATA → CLRAUX → ADAX → PLADC… → RDAUXA, RDAUXB.
 // The configuration is rewritten every time: it refreshes DCC and feeds the 2 s watchdog that
 // would otherwise reset DCC (§1.6). ADCVSC converts all cells and the sum of cells in one run,
 // so the stack reading is taken in the same window as the cells (plausibility check).
@@ -273,6 +273,11 @@ export class Ltc681x implements Afe {
 
   /** ADCVSC (7 kHz, DCP=0, all cells) → cell codes and the sum of cells from STATA. */
   private readCells(): boolean {
+    // Cleared registers read 0xFFFF (§1.5): a converter that hangs, or a conversion that never
+    // ran, then shows as a failed read instead of the last good values served again (a frozen
+    // measurement). 8 bytes per tick.
+    this.frames.command(Command.clrcell);
+    this.frames.command(Command.clrstat);
     this.frames.command(Conversion.adcvsc + mode7kHz * Field.md);
     if (!this.frames.poll(maxPolls)) return false;
     if (!this.readCellGroups(this.cellCode, false)) return false;
@@ -289,6 +294,7 @@ export class Ltc681x implements Afe {
 
   /** ADAX (7 kHz, all GPIOs and the 2nd reference) → temperatures from GPIO/REF ratios. */
   private readTemperatures(into: number[]): boolean {
+    this.frames.command(Command.clraux);
     this.frames.command(Conversion.adax + mode7kHz * Field.md);
     if (!this.frames.poll(maxPolls)) return false;
     // AUXA = G1V, G2V, G3V: keep them while AUXB (G4V, G5V, REF) is read.

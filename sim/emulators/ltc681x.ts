@@ -96,6 +96,7 @@ export class Ltc681xChain implements SpiPeripheral {
   private pecErrorsToInject = 0;
   private answersToDrop = 0;
   private silent = false;
+  private adcFrozen = false;
 
   constructor(options: Ltc681xChainOptions) {
     const r = optionsSchema.safeParse(options);
@@ -171,9 +172,23 @@ export class Ltc681xChain implements SpiPeripheral {
     this.silent = on;
   }
 
+  /** A hung ADC: conversions complete but leave every result register as it was. */
+  freeze(on: boolean): void {
+    this.adcFrozen = on;
+  }
+
   /** Open or reconnect sense wire `wire` (0 = bottom of cell 0 … cells = top of the last cell). */
   openWire(wire: number, open: boolean): void {
     this.analog.setOpenWire(wire, open);
+  }
+
+  /** A power-on reset of every device (a supply dip): configuration, registers and DCC lost. */
+  reset(): void {
+    for (const dev of this.devices) {
+      dev.powerOnReset();
+      dev.asleep = true;
+    }
+    this.analog.syncBleed(this.devices);
   }
 
   /** Bring watchdog and discharge timer up to the sim clock (frames do this too). */
@@ -275,6 +290,8 @@ export class Ltc681xChain implements SpiPeripheral {
     else base = op.chst === 0 ? t.statusAll : t.statusOne;
     this.devices.forEach((dev, d) => {
       dev.busyUntilUs = atUs + base * modeFactor(op.md, dev.adcopt()) + (dev.refOn() ? 0 : t.refUp);
+      // A hung converter: the command is accepted and "completes", the registers keep old codes.
+      if (this.adcFrozen) return;
       if (op.kind === "adcv") {
         dev.openWireRepeats = 0;
         dev.storeCells(this.analog.cellCodes(d, "normal", 1), dev.selectedChannels(op.ch));

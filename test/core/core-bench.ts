@@ -6,6 +6,7 @@ import { createState } from "../../firmware/state";
 import { step } from "../../firmware/step";
 import { BmsMode, RequestedMode } from "../../firmware/types";
 import type { BmsState, Chemistry, Inputs, Outputs, PackConfig } from "../../firmware/types";
+import { faultCount } from "../../firmware/fault-ids";
 
 /** A mid-SoC rest voltage per chemistry (cells-and-limits.md §4), far from every limit. */
 export const nominalCellMv: Record<Chemistry, number> = { LFP: 3300, NMC: 3700, LTO: 2300 };
@@ -48,6 +49,7 @@ export class Bench {
         currentValid: true,
         openWire: new Array<boolean>(conf.seriesCount).fill(false),
         afeCommLost: false,
+        chipFault: new Array<boolean>(faultCount).fill(false),
       },
       requestedMode: RequestedMode.run,
       clearFaults: false,

@@ -4,6 +4,7 @@
 import type { Chemistry, Measurements, PackConfig } from "../../firmware/types";
 import { presetConfig } from "../../firmware/config";
 import { ocvFromSocMv } from "../../firmware/ocv";
+import { faultCount } from "../../firmware/fault-ids";
 
 /** The preset for `chemistry`, `seriesCount` cells of `capacityMah`. */
 export function packConfig(chemistry: Chemistry, seriesCount: number, capacityMah: number): PackConfig {
@@ -26,6 +27,7 @@ export function measurements(conf: PackConfig, cellMv: number, currentMa: number
     currentValid: true,
     openWire: cells.map(() => false),
     afeCommLost: false,
+        chipFault: new Array<boolean>(faultCount).fill(false),
   };
 }
 

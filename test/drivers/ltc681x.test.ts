@@ -76,7 +76,7 @@ describe("LTC681x command frames on the wire (§1.2–§1.4)", () => {
     expect(code(12)).toBe(Math.round(bench.pack.volts[12] * 10000)); // top device, cell 1
   });
 
-  it("runs one measurement as wake, WRCFGA, WRCFGB, ADCVSC, PLADC…, RDCVA–F, RDSTATA, ADAX, PLADC…, RDAUXA, RDAUXB", () => {
+  it("runs one measurement as wake, WRCFGA, WRCFGB, CLRCELL, CLRSTAT, ADCVSC, PLADC…, RDCVA–F, RDSTATA, CLRAUX, ADAX, PLADC…, RDAUXA, RDAUXB", () => {
     const bench = new Bench({ variant: "ltc6813", cellsPerDevice: [16], thermistorsPerDevice: [2] });
     bench.afe.start(0);
     bench.recorder.frames = [];
@@ -89,6 +89,8 @@ describe("LTC681x command frames on the wire (§1.2–§1.4)", () => {
       -1,
       Command.wrcfga,
       Command.wrcfgb,
+      Command.clrcell,
+      Command.clrstat,
       adcvsc,
       Command.pladc,
       Command.rdcva,
@@ -98,12 +100,16 @@ describe("LTC681x command frames on the wire (§1.2–§1.4)", () => {
       Command.rdcve,
       Command.rdcvf,
       Command.rdstata,
+      Command.clraux,
       adax,
       Command.pladc,
       Command.rdauxa,
       Command.rdauxb,
     ]);
-    expect(bench.recorder.frames[3].mosi).toEqual(withPec([0x05, 0x67]));
+    // CLRCELL = 0x711 and CLRSTAT = 0x713 (§1.3), then ADCVSC.
+    expect(bench.recorder.frames[3].mosi).toEqual(withPec([0x07, 0x11]));
+    expect(bench.recorder.frames[4].mosi).toEqual(withPec([0x07, 0x13]));
+    expect(bench.recorder.frames[5].mosi).toEqual(withPec([0x05, 0x67]));
     // The chain said 0x00 while converting and 0xFF at the end of the last poll of each run.
     const polls = bench.recorder.frames.filter((fr) => fr.mosi[0] === 0x07 && fr.mosi[1] === 0x14);
     expect(polls.some((p) => p.miso.at(-1) === 0x00)).toBe(true);

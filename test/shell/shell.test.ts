@@ -61,7 +61,7 @@ function rig(conf?: PackConfig) {
   const chg = new SimDigitalOut(1);
   const dsg = new SimDigitalOut(1);
   const watchdog = new SimWatchdog(clock, 1000);
-  const shell = new BmsShell({ conf: c, afe, current, chargeSwitch: chg, dischargeSwitch: dsg, switchOnLevel: 1, clock, watchdog });
+  const shell = new BmsShell({ conf: c, afe, current, switches: { charge: chg, discharge: dsg, onLevel: 1 }, clock, watchdog });
   const tick = (n: number) => {
     for (let i = 0; i < n; i++) {
       clock.advance(100);

@@ -36,8 +36,8 @@ describe("scenario files", () => {
 
   it("rejects indices the board does not have, naming the field", () => {
     const s = parseScenario({ ...minimal, faults: [{ atS: 1, type: "cellInternalShort", cell: 16, ohms: 1 }] });
-    expect(checkScenarioAgainstBoard(s, 16, 4)).toEqual(["faults[0].cell: 16 is outside 0..15"]);
-    expect(checkScenarioAgainstBoard(s, 17, 4)).toEqual([]);
+    expect(checkScenarioAgainstBoard(s, { cells: 16, thermistors: 4, spiAfe: true, currentSensor: true })).toEqual(["faults[0].cell: 16 is outside 0..15"]);
+    expect(checkScenarioAgainstBoard(s, { cells: 17, thermistors: 4, spiAfe: true, currentSensor: true })).toEqual([]);
   });
 
   it("reports a file that is not JSON with its name", () => {
