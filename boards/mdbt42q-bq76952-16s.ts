@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // An MDBT42Q module (nRF52832, 64 MHz, 2950 JsVars) on a 16S LFP 15 Ah pack (51.2 V, e-bike and
-// robot class) through one BQ76952: cells, stack, current (CC2 over a 1 mΩ shunt) and the
+// robot class) through one BQ76952: cells, stack, current (CC2 over a 2 mΩ shunt) and the
 // charge/discharge FETs are all on the chip.
 import { presetConfig } from "../firmware/config";
 import { nrf52Pins } from "./pins";
@@ -25,8 +25,9 @@ export const board: BoardDefinition = {
     // The BQ7695204 ships with I2C CRC on (afe-chips.md §2.1): every transfer is checked.
     crc: true,
     thermistors: 3,
-    // 1 mΩ: CC2 in mA reads ±32.7 A, above the 2C short-circuit level (30 A).
-    shuntMicroOhm: 1000,
+    // 2 mΩ: the 2C short-circuit level (30 A) is 60 mV, an SCD table step (afe-chips.md §2.4),
+    // and CC2 in mA (±32.7 A) still reads it.
+    shuntMicroOhm: 2000,
     pecErrorLimit: 3,
     balancingMaxCells: 4,
     // External 100 Ω per cell in series with the internal balancing FET: ≈ 33 mA at 3.3 V.

@@ -18,17 +18,32 @@ export interface Bundle {
   gzipBytes: number;
 }
 
+/** The factory in firmware/wire-afe.ts for an AFE type. */
+function afeFactory(type: string): string {
+  if (type === "ltc6811" || type === "ltc6813") return "ltc681xAfe";
+  if (type === "bq76952") return "bq76952Afe";
+  return "bq769x0Afe";
+}
+
 /** The firmware for `boardName` as one ES2015 IIFE exposing `tsbms.start(platform)`. */
-export async function bundleFirmware(boardName: string): Promise<Bundle> {
+export async function bundleFirmware(boardName: string, options: { withoutAfe?: boolean } = {}): Promise<Bundle> {
   const board = findBoard(boardName);
   const boardFile = join(root, "boards", `${board.name}.ts`);
+  // Only the board's own AFE driver goes in: each family has its own factory in wire-afe.ts.
+  const family = afeFactory(board.afe.type);
   const entry = [
-    `import { wireBoard } from ${JSON.stringify(join(root, "firmware", "wire.ts"))};`,
+    `import { wireShell } from ${JSON.stringify(join(root, "firmware", "wire.ts"))};`,
+    `import { ${family} } from ${JSON.stringify(join(root, "firmware", "wire-afe.ts"))};`,
     `import { board } from ${JSON.stringify(boardFile)};`,
-    `export function start(platform) { return wireBoard(board, platform); }`,
-  ].join("\n");
+    `export function start(platform) { return wireShell(board, platform, ${family}(board, board.afe, platform)); }`,
+  ];
+  // The same firmware with the AFE handed in from outside: the size a driver adds is the difference.
+  if (options.withoutAfe === true) {
+    entry.splice(1, 1);
+    entry[entry.length - 1] = "export function start(platform, afe) { return wireShell(board, platform, afe); }";
+  }
   const result = await build({
-    stdin: { contents: entry, resolveDir: root, loader: "ts", sourcefile: `firmware-${board.name}.ts` },
+    stdin: { contents: entry.join("\n"), resolveDir: root, loader: "ts", sourcefile: `firmware-${board.name}.ts` },
     bundle: true,
     format: "iife",
     globalName: "tsbms",
