@@ -90,6 +90,22 @@ describe("BQ76952 framing on the wire (§2.1, §2.3)", () => {
     expect(chip.rejectedTransfers).toBe(1);
   });
 
+  it("frames subcommand writes with the fact-sheet checksums: CB_ACTIVE_CELLS ← 0x0005 → 60 77 06, FET_CONTROL ← 0x0F → 60 59 05", () => {
+    const { chip, recorder, io } = chipOnBus(false);
+    io.payload[0] = 0x05;
+    io.payload[1] = 0x00;
+    expect(io.subcommandWrite(Subcommand.cbActiveCells, 2)).toBe(Transfer.ok);
+    io.payload[0] = 0x0f;
+    expect(io.subcommandWrite(Subcommand.fetControl, 1)).toBe(Transfer.ok);
+    expect(recorder.writes()).toEqual([
+      [0x3e, 0x83, 0x00, 0x05, 0x00],
+      [0x60, 0x77, 0x06],
+      [0x3e, 0x97, 0x00, 0x0f],
+      [0x60, 0x59, 0x05],
+    ]);
+    expect(chip.balancingMask()).toBe(0x0005);
+  });
+
   it("answers DEVICE_NUMBER with 0x7695, checksum 0xF3 and length 6", () => {
     const { io, bus } = chipOnBus(false);
     expect(io.subcommandRead(Subcommand.deviceNumber, 2)).toBe(Transfer.ok);
