@@ -56,6 +56,11 @@ export class BmsShell {
   afeRestarts = 0;
   /** What configure() answered at the last start; −1 before the first. */
   afeConfigStatus = -1;
+  /**
+   * What selfTest() answered at the last start; −1 before the first. A chip that failed it
+   * cannot be trusted: the AFE row stays tripped (chip cause) until a restart passes it.
+   */
+  afeSelfTestStatus = -1;
   /** The thresholds asked of the chip's own protection, and what it holds after quantising. */
   readonly chipLimits: AfeLimits;
   readonly appliedLimits: AfeLimits;
@@ -131,6 +136,8 @@ export class BmsShell {
     try {
       if (!this.afeStarted) this.startAfe();
       this.readChip(nowMs);
+      if (this.afeSelfTestStatus === AfeStatus.failed) m.chipFault[FaultId.afeComm] = true;
+      else if (!this.chipFaultsSupported) m.chipFault[FaultId.afeComm] = false;
       this.afe.measure(m, nowMs);
       m.afeCommLost = this.afe.diagnostics.commLost;
       if (this.current !== undefined) {
@@ -161,6 +168,11 @@ export class BmsShell {
     this.afeConfigStatus = status;
     // invalid: the chip cannot hold these thresholds; the firmware's own table still protects.
     if (status === AfeStatus.commError) this.afeStarted = false;
+    else {
+      const test = this.afe.selfTest();
+      this.afeSelfTestStatus = test;
+      if (test === AfeStatus.commError) this.afeStarted = false;
+    }
     // A (re)started chip holds its defaults: write switches and balancing again.
     this.switchesWritten = false;
     this.balanceWrittenOk = false;

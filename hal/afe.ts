@@ -14,9 +14,11 @@ export const AfeStatus = {
   commError: 2,
   /** The request itself is out of range for this chip. */
   invalid: 3,
+  /** The chip answered correctly but failed its self-test: its measurements cannot be trusted. */
+  failed: 4,
 } as const;
 export type AfeStatus = (typeof AfeStatus)[keyof typeof AfeStatus];
-export const afeStatusName = ["ok", "not-supported", "comm-error", "invalid"];
+export const afeStatusName = ["ok", "not-supported", "comm-error", "invalid", "failed"];
 
 export interface AfeReading {
   /** Cell voltages, bottom cell first, length = cells of the pack. */
@@ -108,6 +110,6 @@ export interface Afe {
   setSwitches(charge: boolean, discharge: boolean): AfeStatus;
   /** Read the chip's own protection status into `into`, and clear what it latched. */
   readChipFaults(into: AfeChipFaults): AfeStatus;
-  /** The chip's built-in self-test (ADC, references, mux): ok when it passes. */
+  /** The chip's built-in self-test (ADC, references, mux): ok when it passes, failed when not. */
   selfTest(): AfeStatus;
 }

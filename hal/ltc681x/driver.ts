@@ -28,6 +28,8 @@ import {
   Field,
   groupBytes,
   mode7kHz,
+  selfTestOne,
+  selfTestOneCode,
   sumOfCellsScaleLtc6811,
   sumOfCellsScaleLtc6813,
   thresholdStepCodes,
@@ -222,9 +224,27 @@ export class Ltc681x implements Afe {
     return AfeStatus.notSupported;
   }
 
-  /** The cell self-test (CVST) is not used yet. */
+  /**
+   * The cell ADC self-test (§1.4): CVST with ST = 1 at 7 kHz, then every used channel of every
+   * device must read the test pattern. A PEC error is a bus problem (commError); a wrong pattern
+   * means the converter itself is broken (failed). The next measure() clears the registers.
+   */
   selfTest(): AfeStatus {
-    return AfeStatus.notSupported;
+    this.frames.wake();
+    this.frames.command(Conversion.cvst + mode7kHz * Field.md + selfTestOne);
+    if (!this.frames.poll(maxPolls)) return AfeStatus.commError;
+    for (let g = 0; g < this.cellGroupCount; g++) {
+      if (this.frames.read(cellGroups[g]) > 0) {
+        this.pecFailed();
+        return AfeStatus.commError;
+      }
+      for (let d = 0; d < this.devices; d++) {
+        for (let w = 0; w < 3; w++) {
+          if (3 * g + w < this.cellsPerDevice[d] && this.frames.word(d, w) !== selfTestOneCode) return AfeStatus.failed;
+        }
+      }
+    }
+    return AfeStatus.ok;
   }
 
   private pecFailed(): boolean {

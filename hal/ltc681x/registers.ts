@@ -44,7 +44,17 @@ export const Conversion = {
   adstat: 0x468,
   /** ADCVSC = 0x467 + MD·0x80 + DCP·0x10: all cells and the sum of cells in one run. */
   adcvsc: 0x467,
+  /** CVST = 0x207 + MD·0x80 + ST·0x20: the cell ADCs convert a fixed test pattern. */
+  cvst: 0x207,
 } as const;
+
+/** ST field weight of CVST; ST = 1 is self-test 1. */
+export const selfTestOne = 0x20;
+/**
+ * What every cell channel reads after CVST with ST = 1 at 7 kHz (MD = 2, ADCOPT = 0), §1.4
+ * self-test table: 0x9555 in every mode but 27 kHz and 14 kHz.
+ */
+export const selfTestOneCode = 0x9555;
 
 /** Field weights inside a conversion code (§1.4). */
 export const Field = {

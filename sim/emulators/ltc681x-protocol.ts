@@ -25,6 +25,8 @@ export type Op =
   | { kind: "adow"; md: number; pup: boolean; dcp: number; ch: number }
   | { kind: "adax"; md: number; chg: number }
   | { kind: "adstat"; md: number; chst: number }
+  /** CVST: the cell ADCs convert a fixed pattern instead of the inputs (§1.4). */
+  | { kind: "cvst"; md: number; st: number }
   /** A good command this emulator does not model (DIAGN, self tests, COMM …): it feeds the watchdog only. */
   | { kind: "other" };
 
@@ -51,6 +53,16 @@ function missing(group: Group, variant: Variant): boolean {
   return variant !== "ltc6813" && ltc6813Only.has(group);
 }
 
+/**
+ * The self-test result every cell channel holds after CVST (§1.4 table, Linduino
+ * LTC681x_st_lookup): 27 kHz and 14 kHz have their own patterns, every other mode the same.
+ */
+export function selfTestPattern(md: number, adcopt: number, st: number): number {
+  if (md === 1 && adcopt === 0) return st === 1 ? 0x9565 : 0x6a9a;
+  if (md === 1) return st === 1 ? 0x9553 : 0x6aac;
+  return st === 1 ? 0x9555 : 0x6aaa;
+}
+
 /** Decode an 11-bit command code (§1.4 table and formulas). */
 export function decode(code: number, variant: Variant): Op {
   const md = (code >>> 7) & 0x3;
@@ -70,6 +82,9 @@ export function decode(code: number, variant: Variant): Op {
   if ((code & 0x628) === 0x228 && low3 <= 6) return { kind: "adow", md, pup: (code & 0x40) !== 0, dcp, ch: low3 };
   if ((code & 0x678) === 0x460 && low3 <= 6) return { kind: "adax", md, chg: low3 };
   if ((code & 0x678) === 0x468 && low3 <= 4) return { kind: "adstat", md, chst: low3 };
+  // CVST = 0x207 + MD·0x80 + ST·0x20, ST 1 or 2.
+  const st = (code >>> 5) & 0x3;
+  if ((code & 0x61f) === 0x207 && st >= 1 && st <= 2) return { kind: "cvst", md, st };
   return { kind: "other" };
 }
 

@@ -27,6 +27,7 @@ import {
   modeFactor,
   type Op,
   pec15Bitwise,
+  selfTestPattern,
   type Variant,
 } from "./ltc681x-protocol";
 
@@ -285,6 +286,7 @@ export class Ltc681xChain implements SpiPeripheral {
     const t = this.times;
     let base: number;
     if (op.kind === "adcv") base = op.withSum ? t.cellsAndSum : op.ch === 0 ? t.cellsAll : t.cellsSubset;
+    else if (op.kind === "cvst") base = t.cellsAll;
     else if (op.kind === "adow") base = op.ch === 0 ? t.openWire : t.cellsSubset;
     else if (op.kind === "adax") base = op.chg === 0 ? t.gpioAll : t.gpioOne;
     else base = op.chst === 0 ? t.statusAll : t.statusOne;
@@ -292,7 +294,11 @@ export class Ltc681xChain implements SpiPeripheral {
       dev.busyUntilUs = atUs + base * modeFactor(op.md, dev.adcopt()) + (dev.refOn() ? 0 : t.refUp);
       // A hung converter: the command is accepted and "completes", the registers keep old codes.
       if (this.adcFrozen) return;
-      if (op.kind === "adcv") {
+      if (op.kind === "cvst") {
+        const pattern = selfTestPattern(op.md, dev.adcopt(), op.st);
+        const channels = dev.selectedChannels(0);
+        dev.storeCells(channels.map(() => pattern), channels);
+      } else if (op.kind === "adcv") {
         dev.openWireRepeats = 0;
         dev.storeCells(this.analog.cellCodes(d, "normal", 1), dev.selectedChannels(op.ch));
         if (op.withSum) dev.storeStatus(this.analog.sumCode(d), 0, 0, 0, 1);

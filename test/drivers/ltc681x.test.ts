@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+import { AfeStatus } from "../../hal/afe";
 // The LTC6811-1 / LTC6813-1 driver against its bus-level emulator, asserting raw bytes at the
 // fact sheet's addresses (afe-chips.md §1) and the readings the firmware gets.
 import { describe, expect, it } from "vitest";
@@ -492,5 +493,29 @@ describe("LTC681x driver options", () => {
   it("accepts 18 cells per device on the LTC6813 and counts cells and thermistors over the chain", () => {
     const afe = new Ltc681x({ ...base, variant: "ltc6813", devices: 2, cellsPerDevice: [18, 15], thermistorsPerDevice: [2, 5] });
     expect([afe.cellCount, afe.temperatureCount]).toEqual([33, 7]);
+  });
+});
+
+describe("LTC681x cell ADC self-test (§1.4 CVST)", () => {
+  it("sends CVST at 7 kHz with ST = 1 as 03 27 and passes when every channel reads 0x9555", () => {
+    const bench = new Bench({ variant: "ltc6813", cellsPerDevice: [16], thermistorsPerDevice: [2] });
+    bench.afe.start(0);
+    bench.recorder.frames = [];
+    expect(bench.afe.selfTest()).toBe(AfeStatus.ok);
+    // 0x207 + MD 2 · 0x80 + ST 1 · 0x20 = 0x327.
+    expect(bench.recorder.frames.some((f) => f.mosi[0] === 0x03 && f.mosi[1] === 0x27)).toBe(true);
+    expect(bench.chain.getRegister(0, "cva").slice(0, 2)).toEqual([0x55, 0x95]);
+  });
+
+  it("fails when the converter does not produce the pattern, and reports a PEC error as a bus problem", () => {
+    const bench = new Bench({ variant: "ltc6811", cellsPerDevice: [12], thermistorsPerDevice: [1] });
+    bench.afe.start(0);
+    bench.tick();
+    bench.chain.freeze(true);
+    expect(bench.afe.selfTest()).toBe(AfeStatus.failed);
+    bench.chain.freeze(false);
+    bench.chain.injectPecErrors(1);
+    expect(bench.afe.selfTest()).toBe(AfeStatus.commError);
+    expect(bench.afe.selfTest()).toBe(AfeStatus.ok);
   });
 });
