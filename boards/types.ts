@@ -68,6 +68,8 @@ export interface Bq76952AfeDefinition {
   /** Cells that may bleed at once (package dissipation, cells-and-limits.md §10). */
   balancingMaxCells: number;
   bleedOhms: number;
+  /** The chip's host watchdog, s (0 = off): it opens the FETs if the MCU stops talking; default 2 (hal/bq76952/options.ts). */
+  hostWatchdogS?: number;
 }
 
 /** TI bq76920/30/40, 3–15 cells on I2C, FETs and coulomb counter on the chip (§3). */

@@ -238,6 +238,20 @@ export function pathBlocked(f: FaultState, charge: boolean): boolean {
   return false;
 }
 
+/**
+ * A row that opens this path (charge = true: the charge path) reads at or beyond its fault level
+ * on this sample while its fault tier is still counting its delay. The delay keeps a transient
+ * from opening a closed path; it is no reason to close an open one into a condition already
+ * measured (a cold or over-charged pack at start, a charger plugged into a cold pack).
+ */
+export function pathPending(t: FaultTable, f: FaultState, charge: boolean): boolean {
+  for (let id = 0; id < faultCount; id++) {
+    const opens = charge ? rowOpensCharge[id] : rowOpensDischarge[id];
+    if (opens && t.available[id] && !f.faultActive[id] && beyond(rowAbove[id], t.value[id], t.faultLevel[id])) return true;
+  }
+  return false;
+}
+
 /** Active tiers: fault tiers (fault = true) or warning tiers. */
 export function activeCount(f: FaultState, fault: boolean): number {
   let n = 0;

@@ -224,8 +224,8 @@ export class BmsShell {
     }
     if (this.pins !== undefined) return;
     try {
-      this.afe.setSwitches(false, false);
       this.switchesWritten = false;
+      this.afe.setSwitches(false, false);
     } catch {
       this.internalErrors++;
     }
@@ -240,6 +240,8 @@ export class BmsShell {
     if (!due) return;
     this.chargeCommanded = c;
     this.dischargeCommanded = d;
+    // Unwritten until the chip confirms: a setSwitches that throws is made again next tick.
+    this.switchesWritten = false;
     this.switchesWritten = this.afe.setSwitches(c, d) === AfeStatus.ok;
   }
 

@@ -13,12 +13,13 @@
 // standby request impossible to obey.
 //
 // Paths close only in active or fault mode, on a run request, and only where no active fault
-// opens them. Garbage in (NaN, out-of-range) is a sensor fault, never a reason to close a path.
+// opens them nor a reading beyond a fault level still counts its delay. Garbage in (NaN,
+// out-of-range) is a sensor fault, never a reason to close a path.
 import { balanceStep } from "./balancing";
 import { logEvent } from "./events";
 import { divFloor } from "./intmath";
 import { FaultId } from "./fault-ids";
-import { activeCount, evaluateFaults, firstActiveFault, pathBlocked } from "./faults";
+import { activeCount, evaluateFaults, firstActiveFault, pathBlocked, pathPending } from "./faults";
 import { updateLimits } from "./limits";
 import { cellsComplete, currentUsable, measureRows, temperaturesComplete } from "./measure";
 import { socInit, socStep } from "./soc";
@@ -151,8 +152,10 @@ export function step(conf: PackConfig, state: BmsState, inputs: Inputs, nowMs: n
   const run = inputs.requestedMode === RequestedMode.run;
   out.mode = state.mode;
   out.activity = state.activity;
-  out.chargeEnable = paths && run && !pathBlocked(state.faults, true);
-  out.dischargeEnable = paths && run && !pathBlocked(state.faults, false);
+  // A closed path stays closed while a bad reading counts its delay; an open one does not close
+  // on such a reading (faults.ts pathPending).
+  out.chargeEnable = paths && run && !pathBlocked(state.faults, true) && (out.chargeEnable || !pathPending(state.faultTable, state.faults, true));
+  out.dischargeEnable = paths && run && !pathBlocked(state.faults, false) && (out.dischargeEnable || !pathPending(state.faultTable, state.faults, false));
   updateLimits(conf, state);
   updateBalancing(conf, state, m);
   out.socCentiPct = state.soc.socCentiPct;

@@ -47,6 +47,7 @@ export function bq76952Afe(board: BoardDefinition, a: Bq76952AfeDefinition, plat
     shuntMicroOhm: a.shuntMicroOhm,
     pecErrorLimit: a.pecErrorLimit,
     balancingMaxCells: a.balancingMaxCells,
+    hostWatchdogS: a.hostWatchdogS,
   });
 }
 

@@ -14,11 +14,17 @@
 // The chip protects by itself (COV/CUV/OCC/OCD1/SCD, OTC/OTD/UTC): configure() writes those
 // thresholds in CONFIG_UPDATE mode and start() writes them again after a reset. A reset shows as
 // Battery Status POR in readChipFaults (deviceError) until start() has configured the chip again.
+//
+// start() also arms the chip's host watchdog (option hostWatchdogS, setup.ts): when the MCU hangs
+// or the link dies the chip opens both FETs by itself after that many seconds without valid host
+// communication (Safety Status C HWDF, read as deviceError while it holds). The chip recovers as
+// soon as the host talks to it again [unverified, see the emulator]: the FETs then follow the
+// host's last FET commands again, so after a lost link the caller commands them anew at once.
 import { AfeStatus } from "../afe";
 import type { Afe, AfeChipFaults, AfeDiagnostics, AfeLimits, AfeReading } from "../afe";
 import { numberArray } from "../../firmware/alloc";
 import { Bq76952Interface, Transfer } from "./interface";
-import { type Bq76952Options, defaultFullScanStaleMs, validateOptions } from "./options";
+import { type Bq76952Options, defaultFullScanStaleMs, defaultHostWatchdogS, validateOptions } from "./options";
 import { Bq76952Setup } from "./setup";
 import {
   Alarm,
@@ -76,7 +82,9 @@ export class Bq76952 implements Afe {
       if (options.cellChannels !== undefined) this.channels[i] = options.cellChannels[i];
       else this.channels[i] = i + 1;
     }
-    this.setup = new Bq76952Setup(this.io, this.channels, options.thermistors, options.shuntMicroOhm);
+    let hostWatchdogS = defaultHostWatchdogS;
+    if (options.hostWatchdogS !== undefined) hostWatchdogS = options.hostWatchdogS;
+    this.setup = new Bq76952Setup(this.io, this.channels, options.thermistors, options.shuntMicroOhm, hostWatchdogS);
     this.pecErrorLimit = options.pecErrorLimit;
     this.balancingMaxCells = options.balancingMaxCells;
     this.fullScanStaleMs = defaultFullScanStaleMs;

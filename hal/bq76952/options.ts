@@ -2,7 +2,7 @@
 // Options of the BQ76952 driver and their checks. Construction happens once at start, so a bad
 // option throws an Error naming it (string building is fine here, never per tick).
 import type { I2cBus } from "../hal";
-import { cellChannels, thermistorInputs } from "./registers";
+import { cellChannels, hwdDelayMaxS, thermistorInputs } from "./registers";
 
 export interface Bq76952Options {
   bus: I2cBus;
@@ -31,6 +31,13 @@ export interface Bq76952Options {
    * the chip's loop, which start() keeps out of SLEEP mode (setup.ts).
    */
   fullScanStaleMs?: number;
+  /**
+   * The chip's host watchdog (Protections:HWD:Delay, registers.ts DataMemory.hwdDelay), whole
+   * seconds 0..65535, 0 = off; default defaultHostWatchdogS. With no valid host communication for
+   * this long the chip sets Safety Status C HWDF and opens both FETs by itself, so a hung MCU or a
+   * dead I2C link does not leave them as last commanded.
+   */
+  hostWatchdogS?: number;
 }
 
 /**
@@ -38,6 +45,13 @@ export interface Bq76952Options {
  * a second is many loops of a chip measuring continuously and ten 100 ms ticks of the firmware.
  */
 export const defaultFullScanStaleMs = 1000;
+
+/**
+ * Default host watchdog: a policy value, not a chip figure. 2 s opens the FETs soon after the MCU
+ * stops talking, yet is twenty 100 ms ticks (every tick reads the chip), so a slow tick or a few
+ * failed transfers never trip it. The delay has 1-s steps (registers.ts DataMemory.hwdDelay).
+ */
+export const defaultHostWatchdogS = 2;
 
 function isWhole(x: number): boolean {
   return typeof x === "number" && Math.floor(x) === x;
@@ -69,6 +83,9 @@ export function validateOptions(o: Bq76952Options): void {
   if (!isWhole(o.pecErrorLimit) || o.pecErrorLimit < 1) fail("pecErrorLimit", o.pecErrorLimit, "must be a whole number >= 1");
   if (o.fullScanStaleMs !== undefined && (!isWhole(o.fullScanStaleMs) || o.fullScanStaleMs < 1)) {
     fail("fullScanStaleMs", o.fullScanStaleMs, "must be a whole number >= 1");
+  }
+  if (o.hostWatchdogS !== undefined && (!isWhole(o.hostWatchdogS) || o.hostWatchdogS < 0 || o.hostWatchdogS > hwdDelayMaxS)) {
+    fail("hostWatchdogS", o.hostWatchdogS, "must be whole seconds 0..65535 (0 = off)");
   }
   if (!isWhole(o.balancingMaxCells) || o.balancingMaxCells < 0 || o.balancingMaxCells > o.cells) {
     fail("balancingMaxCells", o.balancingMaxCells, "is outside 0..cells");

@@ -151,6 +151,13 @@ export const DataMemory = {
   utdThreshold: 0x92a9,
   utintThreshold: 0x92ac,
   protectionsRecoveryTime: 0x92af,
+  /**
+   * Protections:HWD:Delay, u16 whole seconds: the host watchdog trips after this long without
+   * valid host communication [unverified: not in the fact sheet; address from TI's BQ769x2
+   * example header (`HWDDelay 0x92B2`), unit and 0..65535 range from the same family's TRMs
+   * (BQ769142 SLUUCF2C, BQ76922 SLUUCG7 "Host Watchdog")].
+   */
+  hwdDelay: 0x92b2,
   /** TS1..TS3 pin configuration [unverified: TI example code, not in the fact sheet]. */
   ts1Config: 0x92fd,
   ts2Config: 0x92fe,
@@ -161,6 +168,9 @@ export const DataMemory = {
   balancingConfiguration: 0x9335,
   cbMaxCells: 0x933a,
 } as const;
+
+/** Protections:HWD:Delay range, s (u16, 1-s steps; same [unverified] sources as DataMemory.hwdDelay). */
+export const hwdDelayMaxS = 65535;
 
 /**
  * Power Config without SLEEP (b8): the default 0x2982 with b8 cleared, as LibreSolar writes it

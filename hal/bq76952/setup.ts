@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // BQ76952 configuration in CONFIG_UPDATE mode (../shared/reference/afe-chips.md §2.3, §2.4):
 // power mode (no SLEEP), cell inputs, units, CC Gain, thermistor pins, protection enables and FET
-// actions, and the protection limits. Limits are kept as codes so start() can write them again
-// after a reset.
+// actions, the host watchdog, and the protection limits. Limits are kept as codes so start() can
+// write them again after a reset.
 import type { AfeLimits } from "../afe";
 import { numberArray } from "../../firmware/alloc";
 import { Bq76952Interface, Transfer } from "./interface";
@@ -40,6 +40,7 @@ import {
   powerConfigNoSleep,
   SafetyA,
   SafetyB,
+  SafetyC,
   Subcommand,
   tsConfigCellThermistor,
 } from "./registers";
@@ -53,6 +54,14 @@ const chgFetA = SafetyA.scd + SafetyA.occ + SafetyA.cov;
 const dsgFetA = SafetyA.scd + SafetyA.ocd2 + SafetyA.ocd1 + SafetyA.cuv;
 const chgFetB = SafetyB.otint + SafetyB.otc + SafetyB.utc;
 const dsgFetB = SafetyB.otint + SafetyB.otd;
+/**
+ * Host watchdog (Safety Status C HWDF, §2.2): Enabled Protections C (0x9263, §2.4) enables it and
+ * its FET action is the HWDF bit of CHG/DSG FET Protections C (0x9267 / 0x926B, §2.4), set here so
+ * both FETs open whatever the chip's defaults are [unverified: that the C masks gate the HWDF FET
+ * action is from the same family's TRMs (BQ769142 SLUUCF2C, BQ76922 SLUUCG7 "Host Watchdog"), not
+ * from the fact sheet]. Only HWDF is used of the C protections, so the masks hold nothing else.
+ */
+const fetC = SafetyC.hwdf;
 /** Temperature recovery hysteresis, °C: the §2.4 defaults recover 5 °C inside the threshold. */
 const temperatureRecoveryC = 5;
 
@@ -79,14 +88,17 @@ export class Bq76952Setup {
   private readonly channels: number[];
   private readonly thermistors: number;
   private readonly shuntMicroOhm: number;
+  /** Protections:HWD:Delay, s; 0 = host watchdog off. */
+  private readonly hostWatchdogS: number;
   private readonly codes: number[];
   private limitsSet = false;
 
-  constructor(io: Bq76952Interface, channels: number[], thermistors: number, shuntMicroOhm: number) {
+  constructor(io: Bq76952Interface, channels: number[], thermistors: number, shuntMicroOhm: number, hostWatchdogS: number) {
     this.io = io;
     this.channels = channels;
     this.thermistors = thermistors;
     this.shuntMicroOhm = shuntMicroOhm;
+    this.hostWatchdogS = hostWatchdogS;
     this.codes = numberArray(codeCount, 0);
   }
 
@@ -196,6 +208,11 @@ export class Bq76952Setup {
     if (ok) ok = this.write(DataMemory.dsgFetProtectionsA, dsgFetA, 1);
     if (ok) ok = this.write(DataMemory.chgFetProtectionsB, chgFetB, 1);
     if (ok) ok = this.write(DataMemory.dsgFetProtectionsB, dsgFetB, 1);
+    if (ok) ok = this.write(DataMemory.chgFetProtectionsC, fetC, 1);
+    if (ok) ok = this.write(DataMemory.dsgFetProtectionsC, fetC, 1);
+    // The delay before the enable; 0 s leaves HWDF off (a zero delay is not a timeout).
+    if (ok) ok = this.write(DataMemory.hwdDelay, this.hostWatchdogS, 2);
+    if (ok) ok = this.write(DataMemory.enabledProtectionsC, this.hostWatchdogS > 0 ? SafetyC.hwdf : 0, 1);
     if (ok && this.limitsSet) ok = this.writeLimits();
     return ok;
   }

@@ -4,7 +4,21 @@
 // the configured delay; recovery by hysteresis (voltages, temperatures) or by the Protections
 // Recovery Time (currents). Which FETs a status bit opens is the CHG/DSG FET Protections masks'
 // business (bq76952.ts).
-import { DataMemory, SafetyA, SafetyB, scdThresholdMv } from "../../hal/bq76952/registers";
+//
+// The host watchdog (Safety Status C HWDF, §2.2; enabled by Enabled Protections C, §2.4; delay
+// Protections:HWD:Delay at 0x92B2, whole seconds, registers.ts): HWDF is set once no valid host
+// transaction has arrived for the delay, and its FET action is the HWDF bit of the CHG/DSG FET
+// Protections C masks, as for every other status bit. Not from the fact sheet but from the same
+// family's TRMs (BQ769142 SLUUCF2C, BQ76922 SLUUCG7 "Host Watchdog"): the delay's unit, that there
+// is no Safety Alert for it, that the FET action follows the C masks, and that the chip recovers
+// when valid communication is received. Modelling choices [unverified against the BQ76952 TRM]:
+// "valid" = a transaction the chip ACKs (in CRC mode: with good CRCs), whatever it asks for; the
+// fault clears at the end of the first such transaction (a read of Safety Status C in it still
+// finds HWDF set), not after a recovery time; it trips when the silence reaches the delay (≥),
+// checked whenever the emulator is evaluated; a delay of 0 never trips; the timer starts at
+// power-up and, like every protection here, is not evaluated in CONFIG_UPDATE or while the
+// measurement loop is frozen.
+import { DataMemory, SafetyA, SafetyB, SafetyC, scdThresholdMv } from "../../hal/bq76952/registers";
 import type { DataMemoryStore } from "./bq76952-memory";
 
 export interface ProtectionInputs {
@@ -115,6 +129,14 @@ export class ProtectionEngine {
   readonly alert = [0, 0, 0];
   readonly status = [0, 0, 0];
   private readonly state: RuleState[] = rules.map(() => ({ sinceUs: undefined, tripped: false, quietSinceUs: undefined }));
+  /** When the last valid host transaction arrived, µs: the host watchdog's reference. */
+  private lastHostUs = 0;
+
+  /** A valid host transaction at `nowUs`: restarts the host watchdog and recovers HWDF at once. */
+  hostCommunication(nowUs: number): void {
+    this.lastHostUs = nowUs;
+    this.status[2] &= ~SafetyC.hwdf;
+  }
 
   reset(): void {
     this.alert.fill(0);
@@ -157,5 +179,9 @@ export class ProtectionEngine {
       if (s.tripped) this.status[rule.register] |= rule.bit;
       if (!s.tripped && !active) s.sinceUs = undefined;
     });
+    // No Safety Alert C bit for the host watchdog, only the status.
+    const hwdUs = memory.u16(DataMemory.hwdDelay) * 1_000_000;
+    const hwdEnabled = (memory.u8(DataMemory.enabledProtectionsC) & SafetyC.hwdf) !== 0;
+    if (hwdEnabled && hwdUs > 0 && nowUs - this.lastHostUs >= hwdUs) this.status[2] |= SafetyC.hwdf;
   }
 }

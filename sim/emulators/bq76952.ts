@@ -11,7 +11,8 @@
 // Status FULLSCAN/ADSCAN bits (§2.2, §2.5 item 5) latch once per completed loop of
 // `scanPeriodMs`; frozen() stops the loop: readings hold, protections stop, FULLSCAN stays clear
 // once cleared. FETs are off in CONFIG_UPDATE [unverified]; POR clears on EXIT_CFGUPDATE
-// [unverified].
+// [unverified]. Every valid host transaction (ACKed; in CRC mode with good CRCs) feeds the host
+// watchdog (bq76952-protect.ts); a detached chip hears none, so its watchdog runs out.
 import { I2cStatus } from "../../hal/hal";
 import type { Clock } from "../../hal/hal";
 import type { I2cPeripheral } from "../hal/i2c";
@@ -80,6 +81,8 @@ export class Bq76952Emulator implements I2cPeripheral {
       setBalancing: (mask) => this.setBalancing(mask),
     });
     this.nextScanMs = this.clock.nowMs() + scanPeriodMs;
+    // The host watchdog counts from power-up [unverified]; it is off until enabled anyway.
+    this.protection.hostCommunication(this.clock.nowMs() * 1000);
     this.scan();
   }
 
@@ -186,7 +189,7 @@ export class Bq76952Emulator implements I2cPeripheral {
 
   write(data: number[], count: number, stop: boolean): I2cStatus {
     this.update();
-    if (count < 1) return I2cStatus.ok;
+    if (count < 1) return this.endOfWrite(stop);
     const register = data[0];
     const bytes: number[] = [];
     if (this.crc) {
@@ -203,7 +206,7 @@ export class Bq76952Emulator implements I2cPeripheral {
     this.pointer = register;
     this.pointerRegister = stop ? undefined : register;
     for (const b of bytes) this.writeByte(this.pointer++, b);
-    return I2cStatus.ok;
+    return this.endOfWrite(stop);
   }
 
   read(into: number[], count: number): I2cStatus {
@@ -213,6 +216,9 @@ export class Bq76952Emulator implements I2cPeripheral {
     const bytes: number[] = [];
     for (let i = 0; i < n; i++) bytes.push(this.readByte(first + i));
     this.pointer = first + n;
+    // The transaction ends here (its answer already taken, so the read that finds HWDF set still
+    // sees it); the chip cannot tell whether its answer arrives intact, so it counts as valid.
+    this.validTransaction();
     if (!this.crc) {
       bytes.forEach((b, i) => (into[i] = b));
       return I2cStatus.ok;
@@ -228,6 +234,17 @@ export class Bq76952Emulator implements I2cPeripheral {
       into[1] ^= 0x5a;
     }
     this.pointerRegister = undefined;
+    return I2cStatus.ok;
+  }
+
+  /** A write that ends with STOP is a whole transaction; a register pointer waits for its read. */
+  private endOfWrite(stop: boolean): I2cStatus {
+    return stop ? this.validTransaction() : I2cStatus.ok;
+  }
+
+  /** An ACKed, CRC-clean transaction: the host is alive (host watchdog, bq76952-protect.ts). */
+  private validTransaction(): I2cStatus {
+    this.protection.hostCommunication(this.clock.nowMs() * 1000);
     return I2cStatus.ok;
   }
 

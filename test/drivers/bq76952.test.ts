@@ -27,9 +27,13 @@ const noFaults = (): AfeChipFaults => ({
   dischargeOn: false,
 });
 
-/** A started bench with the NMC limits configured and both FETs allowed on. */
+/**
+ * A started bench with the NMC limits configured and both FETs allowed on. The tests below leave
+ * the host silent for seconds to watch the chip's own protections; a host watchdog longer than
+ * any of those silences keeps HWDF out of them (bq76952-watchdog.test.ts covers the watchdog).
+ */
 function running(crc: boolean, cells = 4, thermistors = 2): Bench {
-  const b = new Bench({ cells, thermistors, crc });
+  const b = new Bench({ cells, thermistors, crc, driver: { hostWatchdogS: 60 } });
   expect(b.afe.start(0)).toBe(true);
   expect(b.afe.configure(nmcLimits(), zeroLimits())).toBe(AfeStatus.ok);
   expect(b.afe.setSwitches(true, true)).toBe(AfeStatus.ok);
