@@ -65,6 +65,8 @@ export class Bq769x0 implements Afe {
   private batCode = 0;
   private currentMa = 0;
   private haveCurrent = false;
+  /** No reading is valid before this time: the first ADC conversion after start(). */
+  private firstConversionMs = 0;
   private lastCurrentMs = 0;
 
   constructor(options: Bq769x0Options) {
@@ -126,8 +128,10 @@ export class Bq769x0 implements Afe {
    * TEMP_SEL, the factory gain/offset, CC continuous with both FETs off, SYS_STAT cleared, then
    * balancing and (after a chip reset) the protection registers written again (§3 boot).
    */
-  start(_nowMs: number): boolean {
+  start(nowMs: number): boolean {
     this.haveCurrent = false;
+    // The ADC converts every 250 ms once ADC_EN is set; until then the registers hold 0 (§3).
+    this.firstConversionMs = nowMs + ccPeriodMs;
     if (!this.put(Reg.ccCfg, ccCfgValue)) return this.sync(false);
     if (this.iface.read(Reg.ccCfg, 1) !== Transfer.ok || this.iface.data[0] !== ccCfgValue) return this.sync(false);
     let ctrl1 = SysCtrl1.adcEn;
@@ -214,8 +218,11 @@ export class Bq769x0 implements Afe {
       for (let i = 0; i < this.cellCount; i++) into.cellMv[i] = codeToMv(this.cellCode[i], gain, this.offsetMv);
       into.stackMv = batToMv(this.batCode, this.cellCount, gain, this.offsetMv);
       for (let k = 0; k < this.temperatureCount; k++) into.temperatureDeciC[k] = tsDeciC(this.tsCode[k]);
-      into.cellsValid = true;
-      into.temperaturesValid = true;
+      // Before the first conversion after start the registers are zeros, not readings: the bus
+      // worked (no failure counted) but nothing is valid yet.
+      const converted = nowMs >= this.firstConversionMs;
+      into.cellsValid = converted;
+      into.temperaturesValid = converted;
       if (ccReady) {
         this.haveCurrent = true;
         this.lastCurrentMs = nowMs;

@@ -86,6 +86,18 @@ describe("bq769x0 start-up and calibration", () => {
 });
 
 describe("bq769x0 measurement", () => {
+  it("reports nothing valid before the first 250 ms conversion after start, without counting a bus failure", () => {
+    const b = new Bench({ variant: "bq76920", cells: 5, thermistors: 1 });
+    b.afe.start(0);
+    const early = b.tick(100);
+    expect(early.cellsValid).toBe(false);
+    expect(early.temperaturesValid).toBe(false);
+    expect(b.afe.diagnostics.consecutiveFailures).toBe(0);
+    const later = b.tick(200);
+    expect(later.cellsValid).toBe(true);
+    expect(later.cellMv[0]).toBeGreaterThan(3000);
+  });
+
   it("reads VC1_HI.. big-endian 14-bit with CRCs and converts every cell within one ADC LSB", () => {
     const b = new Bench({ variant: "bq76920", cells: 5, thermistors: 1 });
     b.afe.start(0);
