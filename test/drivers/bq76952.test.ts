@@ -382,3 +382,19 @@ describe("BQ76952 driver against the emulator", () => {
     expect(() => new Bench({ cells: 4, thermistors: 0, crc: false, chip: { noiseMv: -1 } })).toThrow(/options\.noiseMv/);
   });
 });
+
+describe("BQ76952 at a wrong address", () => {
+  it("a driver talking to 0x09 gets a NACK of the address: start() fails, readings stay invalid, nothing throws", () => {
+    const clock = new SimClock(0);
+    const chip = new Bq76952Emulator({ port: new FakePack(4, 0).port(), cells: 4, crc: true, clock, thermistors: 0 });
+    const bus = new SimI2cBus();
+    bus.attach(0x08, chip);
+    expect(bus.read(0x09, [0], 1)).toBe(I2cStatus.nackAddress);
+    const b = new Bench({ cells: 4, thermistors: 0, crc: true, driver: { address: 0x09 } });
+    expect(b.afe.start(0)).toBe(false);
+    const r = b.tick();
+    expect(r.cellsValid).toBe(false);
+    expect(b.afe.setSwitches(true, true)).toBe(AfeStatus.commError);
+    expect(b.afe.diagnostics.consecutiveFailures).toBe(1);
+  });
+});
