@@ -2,6 +2,7 @@
 // An ESP32 running Espruino on a 36S LFP 280 Ah pack (115 V) through two daisy-chained LTC6813-1.
 import { presetConfig } from "../firmware/config";
 import { esp32Pins } from "./pins";
+import { defaultEmsConfig } from "../firmware/ems/link-config";
 import type { BoardDefinition } from "./types";
 
 const pack = presetConfig("LFP", 36, 280000);
@@ -30,6 +31,12 @@ export const board: BoardDefinition = {
   // ±614 A over a 12-bit input, 300 mA per count: the 2C short-circuit level (560 A) stays in range.
   currentSensor: { pin: "D36", resolutionBits: 12, zeroCount: 2048, milliampsPerCount: 300 },
   switches: { chargePin: "D25", dischargePin: "D26", onLevel: 1 },
+  ems: {
+    transport: { kind: "mcp2515", spiBus: "SPI2", select: "D4", hz: 1000000, crystalHz: 16000000, bitrate: 500000 },
+    name: "PYLON",
+    pylon: true,
+    supervision: defaultEmsConfig(pack.limits.chargeCurrentMaxMa, pack.limits.dischargeCurrentMaxMa),
+  },
   pack,
   tickMs: 100,
 };

@@ -4,6 +4,7 @@
 // charge/discharge FETs are all on the chip.
 import { presetConfig } from "../firmware/config";
 import { nrf52Pins } from "./pins";
+import { defaultEmsConfig } from "../firmware/ems/link-config";
 import type { BoardDefinition } from "./types";
 
 const pack = presetConfig("LFP", 16, 15000);
@@ -32,6 +33,12 @@ export const board: BoardDefinition = {
     balancingMaxCells: 4,
     // External 100 Ω per cell in series with the internal balancing FET: ≈ 33 mA at 3.3 V.
     bleedOhms: 100,
+  },
+  ems: {
+    transport: { kind: "slcan", serial: "Serial1", receive: "D8", transmit: "D6", baud: 115200, bitrate: 500000 },
+    name: "TSBMS",
+    pylon: false,
+    supervision: defaultEmsConfig(pack.limits.chargeCurrentMaxMa, pack.limits.dischargeCurrentMaxMa),
   },
   pack,
   tickMs: 100,

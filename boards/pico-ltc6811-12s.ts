@@ -3,6 +3,7 @@
 // LTC6811-1.
 import { presetConfig } from "../firmware/config";
 import { stm32Pins } from "./pins";
+import { defaultEmsConfig } from "../firmware/ems/link-config";
 import type { BoardDefinition } from "./types";
 
 const pack = presetConfig("NMC", 12, 5000);
@@ -31,6 +32,12 @@ export const board: BoardDefinition = {
   // ±20 A over a 12-bit input: 10 mA per count.
   currentSensor: { pin: "A1", resolutionBits: 12, zeroCount: 2048, milliampsPerCount: 10 },
   switches: { chargePin: "B3", dischargePin: "B4", onLevel: 1 },
+  ems: {
+    transport: { kind: "mcp2515", spiBus: "SPI1", select: "B10", hz: 1000000, crystalHz: 8000000, bitrate: 500000 },
+    name: "TSBMS",
+    pylon: false,
+    supervision: defaultEmsConfig(pack.limits.chargeCurrentMaxMa, pack.limits.dischargeCurrentMaxMa),
+  },
   pack,
   tickMs: 100,
 };

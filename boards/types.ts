@@ -3,6 +3,7 @@
 // current sensor, the switches, and the pack configuration. Pack parameters (chemistry, capacity,
 // limits) stay in `pack`, separate from the wiring (prior-art.md §11 item 10).
 import type { PackConfig } from "../firmware/types";
+import type { EmsConfig } from "../firmware/ems/link-config";
 
 export type McuFamily = "espruino" | "nodemcu";
 
@@ -110,6 +111,41 @@ export interface SwitchesDefinition {
   onLevel: number;
 }
 
+/** An MCP2515 CAN controller on one of the board's SPI buses (can-link.md §6). */
+export interface Mcp2515TransportDefinition {
+  kind: "mcp2515";
+  spiBus: string;
+  select: string;
+  /** SPI clock, at most 10 MHz. */
+  hz: number;
+  /** The controller's crystal: 8 or 16 MHz on common modules. */
+  crystalHz: number;
+  /** CAN bitrate: 500 kbit/s for the inverter profile (§1). */
+  bitrate: number;
+}
+
+/** SLCAN (Lawicel text) on a UART: a USB-serial adapter or a host's serial port (§5). */
+export interface SlcanTransportDefinition {
+  kind: "slcan";
+  serial: string;
+  receive: string;
+  transmit: string;
+  baud: number;
+  /** The CAN bitrate the host is told before it sends an S command. */
+  bitrate: number;
+}
+
+/** The EMS link: its transport, what the BMS calls itself, and how it supervises commands. */
+export interface EmsLinkDefinition {
+  transport: Mcp2515TransportDefinition | SlcanTransportDefinition;
+  /** 0x35E name, up to 8 ASCII characters ("PYLON" for Pylon-compatible inverters, §1.1). */
+  name: string;
+  /** Also send the Pylontech frames 0x359 and 0x35C. */
+  pylon: boolean;
+  /** Command supervision: timeout, action on loss, counters (firmware/ems/link-config.ts). */
+  supervision: EmsConfig;
+}
+
 export interface BoardDefinition {
   name: string;
   description: string;
@@ -122,6 +158,8 @@ export interface BoardDefinition {
   /** FET or contactor driver pins; absent: the AFE drives the FETs (BQ chips). */
   switches?: SwitchesDefinition;
   pack: PackConfig;
+  /** The link to the EMS or inverter; absent: the BMS runs on its own. */
+  ems?: EmsLinkDefinition;
   /** Control loop period. */
   tickMs: number;
 }

@@ -3,6 +3,9 @@
 // used once, the buses exist, the series count fits the AFE, the current and switches have a
 // source, the pack configuration is sound.
 import { validateConfig } from "../firmware/validate";
+import { validateEmsConfig } from "../firmware/ems/link-config";
+import { bitTiming } from "../hal/mcp2515/timing";
+import { bitrateCode } from "../hal/slcan/options";
 import { isBq769x0, isLtc681x } from "./types";
 import type { BoardDefinition, Bq769x0AfeDefinition, Bq76952AfeDefinition, Ltc681xAfeDefinition } from "./types";
 
@@ -94,6 +97,23 @@ export function validateBoard(board: BoardDefinition): string[] {
   if (board.switches !== undefined) {
     usePin(board.switches.chargePin, "switches.chargePin");
     usePin(board.switches.dischargePin, "switches.dischargePin");
+  }
+  const ems = board.ems;
+  if (ems !== undefined) {
+    const t = ems.transport;
+    if (t.kind === "mcp2515") {
+      if (!board.spi.some((b) => b.name === t.spiBus)) problems.push(`ems.transport.spiBus: no SPI bus "${t.spiBus}" on this board`);
+      usePin(t.select, "ems.transport.select");
+      if (t.hz <= 0 || t.hz > 10000000) problems.push(`ems.transport.hz: ${t.hz} is outside 1..10000000 (MCP2515 SPI maximum 10 MHz)`);
+      const timing = bitTiming(t.crystalHz, t.bitrate);
+      if (!timing.ok) problems.push(`ems.transport: ${timing.error}`);
+    } else {
+      usePin(t.receive, "ems.transport.receive");
+      usePin(t.transmit, "ems.transport.transmit");
+      if (bitrateCode(t.bitrate) < 0) problems.push(`ems.transport.bitrate: ${t.bitrate} is not an SLCAN S0..S8 bitrate`);
+    }
+    if (ems.name.length < 1 || ems.name.length > 8) problems.push(`ems.name: "${ems.name}" must be 1..8 ASCII characters`);
+    for (const p of validateEmsConfig(ems.supervision)) problems.push(p);
   }
   if (!(afe.bleedOhms > 0)) problems.push(`afe.bleedOhms: must be > 0`);
   if (board.tickMs < 10 || board.tickMs > 1000) problems.push(`tickMs: ${board.tickMs} is outside 10..1000`);

@@ -3,6 +3,7 @@
 // bq76940: cells, stack, coulomb counter (1 mΩ shunt) and the CHG/DSG FET drivers on the chip.
 import { presetConfig } from "../firmware/config";
 import { stm32Pins } from "./pins";
+import { defaultEmsConfig } from "../firmware/ems/link-config";
 import type { BoardDefinition } from "./types";
 
 const pack = presetConfig("NMC", 15, 10000);
@@ -16,7 +17,7 @@ export const board: BoardDefinition = {
   name: "wifi-bq76940-15s",
   description: "Espruino WiFi, one bq76940 on I2C with its own FET drivers and coulomb counter, 15S NMC 10 Ah",
   mcu: { family: "espruino", model: "ESPRUINOWIFI", clockMhz: 100, jsVars: 8190, pins: stm32Pins("ABC") },
-  spi: [],
+  spi: [{ name: "SPI1", clock: "A5", input: "A6", output: "A7" }],
   i2c: [{ name: "I2C1", data: "B7", clock: "B6", hz: 100000 }],
   afe: {
     type: "bq76940",
@@ -29,6 +30,12 @@ export const board: BoardDefinition = {
     balancingMaxCells: 4,
     // External 100 Ω per cell with the internal balancing FET: ≈ 40 mA at 4 V.
     bleedOhms: 100,
+  },
+  ems: {
+    transport: { kind: "mcp2515", spiBus: "SPI1", select: "B1", hz: 1000000, crystalHz: 8000000, bitrate: 500000 },
+    name: "TSBMS",
+    pylon: false,
+    supervision: defaultEmsConfig(pack.limits.chargeCurrentMaxMa, pack.limits.dischargeCurrentMaxMa),
   },
   pack,
   tickMs: 100,

@@ -3,6 +3,7 @@
 // (51.2 V nominal, home storage class) through one LTC6813-1 behind an LTC6820 isoSPI bridge.
 import { presetConfig } from "../firmware/config";
 import { stm32Pins } from "./pins";
+import { defaultEmsConfig } from "../firmware/ems/link-config";
 import type { BoardDefinition } from "./types";
 
 const pack = presetConfig("LFP", 16, 100000);
@@ -32,6 +33,12 @@ export const board: BoardDefinition = {
   // ±204 A over a 12-bit input centred at 2048: 100 mA per count (e.g. 100 µΩ shunt, gain 20).
   currentSensor: { pin: "A1", resolutionBits: 12, zeroCount: 2048, milliampsPerCount: 100 },
   switches: { chargePin: "B3", dischargePin: "B4", onLevel: 1 },
+  ems: {
+    transport: { kind: "mcp2515", spiBus: "SPI1", select: "B10", hz: 1000000, crystalHz: 16000000, bitrate: 500000 },
+    name: "TSBMS",
+    pylon: false,
+    supervision: defaultEmsConfig(pack.limits.chargeCurrentMaxMa, pack.limits.dischargeCurrentMaxMa),
+  },
   pack,
   tickMs: 100,
 };

@@ -14,6 +14,8 @@ import type { Afe, AfeChipFaults, AfeLimits } from "../hal/afe";
 import type { Clock, DigitalOut, Watchdog } from "../hal/hal";
 import type { ShuntCurrentSense } from "../hal/current-sense";
 import { chipLimits, createAfeLimits } from "./afe-limits";
+import { EmsLink } from "./ems/ems-link";
+import type { EmsLinkOptions } from "./ems/ems-link";
 import { booleanArray } from "./alloc";
 import { createChipFaults, mapChipFaults } from "./chip-faults";
 import { logEvent } from "./events";
@@ -41,6 +43,8 @@ export interface BmsShellOptions {
   switches: ShellSwitchPins | undefined;
   clock: Clock;
   watchdog: Watchdog | undefined;
+  /** The link to the EMS or inverter; undefined: the BMS runs on its own. */
+  ems?: EmsLinkOptions;
 }
 
 /** Rewrite switches and balancing to the AFE at least this often (ticks), whatever changed. */
@@ -67,6 +71,8 @@ export class BmsShell {
   /** The chip's last protection status (valid when chipFaultsSupported). */
   readonly chipFaults: AfeChipFaults;
   chipFaultsSupported = true;
+  /** The EMS link, when the board has one. */
+  readonly ems: EmsLink | undefined;
   private readonly afe: Afe;
   private readonly current: ShuntCurrentSense | undefined;
   private readonly pins: ShellSwitchPins | undefined;
@@ -83,6 +89,8 @@ export class BmsShell {
   private readonly balanceWritten: boolean[];
   private balanceWrittenOk = false;
   private ticksSinceRefresh = 0;
+  /** The mode asked locally (autoStart, requestMode); an EMS request overrides it while valid. */
+  private ownMode: RequestedMode;
 
   /** Throws, naming every bad field, when the configuration is unsafe: nothing starts then. */
   constructor(options: BmsShellOptions) {
@@ -105,11 +113,13 @@ export class BmsShell {
     this.clock = options.clock;
     this.watchdog = options.watchdog;
     this.state = createState(options.conf);
+    this.ownMode = options.conf.autoStart ? RequestedMode.run : RequestedMode.standby;
     this.inputs = {
       measurements: createMeasurements(options.conf),
-      requestedMode: options.conf.autoStart ? RequestedMode.run : RequestedMode.standby,
+      requestedMode: this.ownMode,
       clearFaults: false,
     };
+    this.ems = options.ems !== undefined ? new EmsLink(options.ems, options.conf, this.state, this.inputs) : undefined;
     this.chipLimits = chipLimits(options.conf, createAfeLimits());
     this.appliedLimits = createAfeLimits();
     this.chipFaults = createChipFaults();
@@ -121,6 +131,7 @@ export class BmsShell {
 
   /** Ask for run or standby; the core still refuses anything protection forbids. */
   requestMode(mode: RequestedMode): void {
+    this.ownMode = mode;
     this.inputs.requestedMode = mode;
   }
 
@@ -144,9 +155,13 @@ export class BmsShell {
         m.currentMa = this.current.read();
         m.currentValid = this.current.valid;
       }
+      const ems = this.ems;
+      if (ems !== undefined) ems.before(this.inputs, this.ownMode, nowMs);
+      else this.inputs.requestedMode = this.ownMode;
       const out = step(this.conf, this.state, this.inputs, nowMs);
       this.inputs.clearFaults = false;
       this.apply(out);
+      if (ems !== undefined) ems.after(out, this.internalErrors, this.afeRestarts, nowMs);
       // Kick only after a good AFE read: a controller that can no longer see its cells must not
       // keep the watchdog quiet (espruino.md §7, Watchdog).
       if (m.cellsValid && this.watchdog !== undefined) this.watchdog.kick();

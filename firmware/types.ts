@@ -230,9 +230,14 @@ export const EventKind = {
    * confirmed, 0 when it failed (retried next tick).
    */
   afeRestart: 5,
+  /**
+   * The EMS command link (firmware/ems/link.ts): `value` = 1 lost (timed out), 0 restored (OK
+   * again, or OK for the first time); `cause` = the configured LinkAction.
+   */
+  emsLink: 6,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
-export const eventKindName = ["mode", "fault-set", "fault-cleared", "activity", "soc-corrected", "afe-restart"];
+export const eventKindName = ["mode", "fault-set", "fault-cleared", "activity", "soc-corrected", "afe-restart", "ems-link"];
 
 /** `cause` of an EventKind.faultSet event. */
 export const FaultCause = {

@@ -10,12 +10,14 @@ import { ShuntCurrentSense } from "../hal/current-sense";
 import { BmsShell } from "./shell";
 import type { ShellSwitchPins } from "./shell";
 import { wireAfe } from "./wire-afe";
+import { wireEms } from "./wire-ems";
+import type { EmsLinkOptions } from "./ems/ems-link";
 
 /** Hardware watchdog period: ten ticks without a good AFE read resets the MCU. */
 const watchdogTicks = 10;
 
-/** The shell around an AFE driver already made for this board. */
-export function wireShell(board: BoardDefinition, platform: Platform, afe: Afe): BmsShell {
+/** The shell around an AFE driver and an EMS link (or none) already made for this board. */
+export function wireShell(board: BoardDefinition, platform: Platform, afe: Afe, ems: EmsLinkOptions | undefined): BmsShell {
   const c = board.currentSensor;
   let current: ShuntCurrentSense | undefined = undefined;
   if (c !== undefined) {
@@ -42,10 +44,11 @@ export function wireShell(board: BoardDefinition, platform: Platform, afe: Afe):
     switches: switches,
     clock: platform.clock,
     watchdog: platform.watchdog({ timeoutMs: board.tickMs * watchdogTicks }),
+    ems: ems,
   });
 }
 
-/** The whole BMS for any board (simulator, tests): its AFE driver and the shell. */
+/** The whole BMS for any board (simulator, tests): its AFE driver, its EMS link and the shell. */
 export function wireBoard(board: BoardDefinition, platform: Platform): BmsShell {
-  return wireShell(board, platform, wireAfe(board, platform));
+  return wireShell(board, platform, wireAfe(board, platform), wireEms(board, platform));
 }

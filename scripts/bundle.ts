@@ -31,16 +31,20 @@ export async function bundleFirmware(boardName: string, options: { withoutAfe?: 
   const boardFile = join(root, "boards", `${board.name}.ts`);
   // Only the board's own AFE driver goes in: each family has its own factory in wire-afe.ts.
   const family = afeFactory(board.afe.type);
+  // Likewise only the board's EMS transport (firmware/wire-ems.ts), when it has an EMS link.
+  const transport = board.ems === undefined ? undefined : board.ems.transport.kind === "mcp2515" ? "mcp2515Ems" : "slcanEms";
+  const ems = transport === undefined ? "undefined" : `${transport}(board.ems, board.ems.transport, platform)`;
   const entry = [
     `import { wireShell } from ${JSON.stringify(join(root, "firmware", "wire.ts"))};`,
     `import { ${family} } from ${JSON.stringify(join(root, "firmware", "wire-afe.ts"))};`,
+    transport === undefined ? "" : `import { ${transport} } from ${JSON.stringify(join(root, "firmware", "wire-ems.ts"))};`,
     `import { board } from ${JSON.stringify(boardFile)};`,
-    `export function start(platform) { return wireShell(board, platform, ${family}(board, board.afe, platform)); }`,
+    `export function start(platform) { return wireShell(board, platform, ${family}(board, board.afe, platform), ${ems}); }`,
   ];
   // The same firmware with the AFE handed in from outside: the size a driver adds is the difference.
   if (options.withoutAfe === true) {
     entry.splice(1, 1);
-    entry[entry.length - 1] = "export function start(platform, afe) { return wireShell(board, platform, afe); }";
+    entry[entry.length - 1] = `export function start(platform, afe) { return wireShell(board, platform, afe, ${ems}); }`;
   }
   const result = await build({
     stdin: { contents: entry.join("\n"), resolveDir: root, loader: "ts", sourcefile: `firmware-${board.name}.ts` },

@@ -23,6 +23,10 @@ export function formatSummary(result: RunResult): string {
   lines.push(`  lowest cell ${(s.lowestCell.mv / 1000).toFixed(3)} V (cell ${s.lowestCell.cell + 1} at ${hms(s.lowestCell.timeMs)}), highest ${(s.highestCell.mv / 1000).toFixed(3)} V (cell ${s.highestCell.cell + 1} at ${hms(s.highestCell.timeMs)})`);
   lines.push(`  cell spread: start ${s.spreadStartMv} mV / ${s.spreadStartSocPct.toFixed(2)} % SoC, end ${s.spreadEndMv} mV / ${s.spreadEndSocPct.toFixed(2)} % SoC`);
   lines.push(`  balancing energy ${s.balancingWh.toFixed(2)} Wh`);
+  if (s.ems !== undefined) {
+    const perS = s.simulatedS > 0 ? s.ems.framesFromBms / s.simulatedS : 0;
+    lines.push(`  EMS link: ${s.ems.framesFromBms} frames from the BMS (${perS.toFixed(1)}/s), ${s.ems.framesToBms} commands to it, ${s.ems.refused} refused, link ${s.ems.linkOk ? "ok" : "not ok"}, ${s.ems.linkLostEvents} losses`);
+  }
   lines.push(`  final state ${s.finalMode}; charge path ${s.chargeEnable ? "closed" : "open"}, discharge path ${s.dischargeEnable ? "closed" : "open"}; internal errors ${s.internalErrors}`);
   const faults = result.events.filter((e) => e.kind === "fault-set" || e.kind === "fault-cleared" || e.kind === "mode");
   if (faults.length === 0) lines.push("  no faults, no mode changes");

@@ -11,6 +11,11 @@ import type { SimAfe } from "./afe-model";
 import { PackModel } from "./pack";
 import { CurrentSensorModel } from "./current-sensor";
 import { SimPlatform } from "./hal/platform";
+import { SimSerialLink } from "./hal/serial";
+import { VirtualCanBus } from "./can-bus";
+import { Mcp2515Emulator } from "./emulators/mcp2515";
+import { SimEms, canTransport, slcanTransport } from "./ems-node";
+import type { EmsAction, EmsTransport } from "./ems-node";
 
 export interface RigOptions {
   board: BoardDefinition;
@@ -18,6 +23,8 @@ export interface RigOptions {
   initialSocPct: number;
   spread: { capacityPct?: number; resistancePct?: number; selfDischargePct?: number; initialSocPct?: number };
   ambientCelsius: number;
+  /** The simulated EMS on the board's EMS link (boards without one ignore it). */
+  ems?: { periodMs: number; actions: EmsAction[]; log: boolean };
 }
 
 export class Rig {
@@ -28,6 +35,9 @@ export class Rig {
   /** The board's shunt path on an MCU ADC; undefined where the AFE measures the current. */
   readonly currentSensor: CurrentSensorModel | undefined;
   readonly shell: BmsShell;
+  /** The virtual CAN bus of an MCP2515 board, and the simulated EMS on the board's EMS link. */
+  readonly canBus: VirtualCanBus | undefined;
+  readonly ems: SimEms | undefined;
   /** Current through the pack now, mA, positive = charging (what the sensor sees). */
   trueCurrentMa = 0;
   readonly thermistorOpen: boolean[];
@@ -79,7 +89,29 @@ export class Rig {
       this.currentSensor = sensor;
       this.platform.attachAnalog(cs.pin, cs.resolutionBits, () => sensor.rawCount(this.trueCurrentMa));
     }
+    // The EMS link: an MCP2515 on a virtual CAN bus, or SLCAN on a simulated UART.
+    const link = board.ems;
+    let serial: SimSerialLink | undefined = undefined;
+    let bus: VirtualCanBus | undefined = undefined;
+    if (link !== undefined) {
+      const t = link.transport;
+      if (t.kind === "mcp2515") {
+        bus = new VirtualCanBus({ bitrate: t.bitrate });
+        this.platform.attachSpi(t.spiBus, t.select, new Mcp2515Emulator({ crystalHz: t.crystalHz, bus, name: "bms" }));
+      } else {
+        serial = new SimSerialLink();
+        this.platform.attachSerial(t.serial, serial.device);
+      }
+    }
+    this.canBus = bus;
     this.shell = wireBoard(board, this.platform);
+    let transport: EmsTransport | undefined = undefined;
+    if (bus !== undefined) transport = canTransport(bus);
+    // After the firmware is wired: its SLCAN device must be listening when the host opens.
+    if (serial !== undefined) transport = slcanTransport(serial);
+    // Without a scenario EMS the node only listens (periodMs 0): the BMS runs on its own.
+    const e = options.ems ?? { periodMs: 0, actions: [], log: false };
+    this.ems = transport === undefined ? undefined : new SimEms({ transport, clock: this.platform.clock, periodMs: e.periodMs, actions: e.actions, log: e.log });
   }
 
   /** The charge path conducts (its FET is on). */

@@ -70,6 +70,8 @@ export interface RunSummary {
   chargeEnable: boolean;
   dischargeEnable: boolean;
   internalErrors: number;
+  /** The EMS link, when the board has one: frames each way, refused commands, link losses. */
+  ems?: { framesFromBms: number; framesToBms: number; refused: number; linkLostEvents: number; linkOk: boolean };
 }
 
 export interface RunResult {
@@ -85,6 +87,8 @@ export interface RunOptions {
   onProgress?: (fraction: number) => void;
   /** Called after every tick, for tests that watch the run closely. */
   onTick?: (rig: Rig, out: Outputs, timeMs: number) => void;
+  /** Keep the EMS link's frames as candump -L lines (rig.ems.log). */
+  candump?: boolean;
 }
 
 function segmentAt(profile: Segment[], tS: number): Segment {
@@ -108,6 +112,7 @@ function describeEvent(kind: number, value: number, cause: number): RunEvent["de
   if (kind === EventKind.faultSet || kind === EventKind.faultCleared) return `${faultName[value]} ${cause === 0 ? "warning" : cause === 2 ? "fault (chip protection first)" : "fault"}`;
   if (kind === EventKind.activity) return activityName[value];
   if (kind === EventKind.socCorrected) return `SoC ${(value / 100).toFixed(2)} %`;
+  if (kind === EventKind.emsLink) return value === 1 ? "EMS link lost" : "EMS link ok";
   if (kind === EventKind.afeRestart) return `AFE restart ${value} ${cause === 1 ? "confirmed" : "failed, retrying"}`;
   return `${value}/${cause}`;
 }
@@ -141,6 +146,12 @@ export function runScenario(scenario: Scenario, board: BoardDefinition, options:
     initialSocPct: scenario.pack.initialSocPct,
     spread: scenario.pack.spread,
     ambientCelsius: ambientAt(scenario.ambient, 0),
+    // Without an "ems" section the simulated EMS only listens: the BMS runs on its own.
+    ems: {
+      periodMs: scenario.ems === undefined ? 0 : scenario.ems.periodS * 1000,
+      actions: scenario.ems?.actions ?? [],
+      log: options.candump === true,
+    },
   });
   const capacityAh = board.pack.capacityMah / 1000;
   const cells = board.pack.seriesCount;
@@ -217,6 +228,7 @@ export function runScenario(scenario: Scenario, board: BoardDefinition, options:
     // The chip's own timers and protections run whether or not the firmware talks to it.
     rig.afe.update();
     out = rig.shell.tick();
+    rig.ems?.update();
 
     const log = rig.shell.state.events;
     for (; seenEvents < log.total; seenEvents++) {
@@ -258,6 +270,16 @@ export function runScenario(scenario: Scenario, board: BoardDefinition, options:
   summary.chargeEnable = out.chargeEnable;
   summary.dischargeEnable = out.dischargeEnable;
   summary.internalErrors = rig.shell.internalErrors;
+  const link = rig.shell.ems;
+  if (rig.ems !== undefined && link !== undefined) {
+    summary.ems = {
+      framesFromBms: rig.ems.counters.received,
+      framesToBms: rig.ems.counters.sent,
+      refused: link.state.refusedTotal,
+      linkLostEvents: link.state.linkLostEvents,
+      linkOk: link.state.linkOk,
+    };
+  }
   return { summary, samples, events, rig };
 }
 

@@ -57,6 +57,26 @@ const command = z.discriminatedUnion("type", [
   z.strictObject({ atS: time, type: z.literal("mode"), mode: z.enum(["run", "standby"]) }),
 ]);
 
+const amps = z.number().min(0).max(10000).nullable().optional();
+const emsAction = z.discriminatedUnion("type", [
+  z.strictObject({ atS: time, type: z.literal("mode"), mode: z.enum(["standby", "charge", "discharge", "idle"]) }),
+  z.strictObject({ atS: time, type: z.literal("limits"), chargeA: amps, dischargeA: amps }),
+  z.strictObject({ atS: time, type: z.literal("silence"), untilS: time }),
+  z.strictObject({ atS: time, type: z.literal("faultClear") }),
+  z.strictObject({
+    atS: time,
+    type: z.literal("raw"),
+    id: z.number().int().min(0).max(0x7ff),
+    data: z.array(z.number().int().min(0).max(255)).max(8),
+  }),
+]);
+
+/** The simulated EMS on the board's EMS link: commands every periodS, and scheduled actions. */
+const ems = z.strictObject({
+  periodS: z.number().positive().max(60).default(1),
+  actions: z.array(emsAction).default([]),
+});
+
 const ambientPoint = z.strictObject({ atS: time, celsius: z.number().min(-50).max(90) });
 
 export const scenarioSchema = z
@@ -81,6 +101,7 @@ export const scenarioSchema = z
     profile: z.array(segment).min(1),
     faults: z.array(fault).default([]),
     commands: z.array(command).default([]),
+    ems: ems.optional(),
   })
   .superRefine((s, ctx) => {
     s.profile.forEach((seg, i) => {

@@ -70,6 +70,7 @@ export class SimPlatform implements Platform {
   readonly i2cBuses = new Map<string, SimI2cBus>();
   private readonly spiPeripherals = new Map<string, SpiPeripheral>();
   private readonly analogSources = new Map<string, { read: () => number; resolution: number }>();
+  private readonly serialPorts = new Map<string, SerialPort>();
 
   constructor(clock?: SimClock) {
     this.clock = clock ?? new SimClock();
@@ -125,8 +126,15 @@ export class SimPlatform implements Platform {
     return { read: source.read, resolution: source.resolution };
   }
 
+  /** Put a serial port (a SimSerialLink's device end, a pseudo-terminal) behind UART `port`. */
+  attachSerial(port: string, serial: SerialPort): void {
+    this.serialPorts.set(port, serial);
+  }
+
   serial(options: SerialOptions): SerialPort {
-    throw new Error(`sim: nothing attached to serial ${options.port}`);
+    const port = this.serialPorts.get(options.port);
+    if (port === undefined) throw new Error(`sim: nothing attached to serial ${options.port}`);
+    return port;
   }
 
   watchdog(options: { timeoutMs: number }): Watchdog {

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+// Intel (little-endian) bit packing of CAN signals into a frame's data bytes, as a DBC `@1` signal
+// is laid out: the start bit is the LSB, bit n of byte k is bit 8k + n, and the field runs upward
+// through the bytes (../shared/reference/can-link.md §3). Negative values of signed fields are
+// two's complement.
+//
+// Arithmetic only (floor division and products by powers of two), no bit operators: Lua 5.3 on the
+// device has 32-bit integers, so a 32-bit field such as the balancing mask would wrap in `<<` or
+// `&`, and `>>` does not compile at all (../shared/reference/lua.md §3, §7). Powers of two come from
+// Math.pow, which typescript-to-lua emits as `2 ^ n`, a float in Lua: 2^32 stays exact instead of
+// wrapping. Fields are at most 32 bits, so every intermediate is an exact integer in a double.
+
+/** 2^n for n = 0..8: the spans of a field's part inside one byte. */
+const bytePow = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+/** The largest field this packer takes (a double holds every 32-bit value exactly). */
+export const maxSignalBits = 32;
+
+/** Smallest raw value a field holds: 0, or −2^(length−1) when signed. */
+export function rawMin(length: number, signed: boolean): number {
+  return signed ? -Math.pow(2, length - 1) : 0;
+}
+
+/** Largest raw value a field holds: 2^length − 1, or 2^(length−1) − 1 when signed. */
+export function rawMax(length: number, signed: boolean): number {
+  return signed ? Math.pow(2, length - 1) - 1 : Math.pow(2, length) - 1;
+}
+
+/**
+ * Writes `raw` into the `length`-bit Intel field starting at `startBit`, leaving every other bit of
+ * `data` as it was. `raw` must be an integer within the field (rawMin..rawMax, or 0..2^length − 1
+ * for an unsigned view of a signed field); a negative value is written as two's complement.
+ */
+export function putSignal(data: number[], startBit: number, length: number, raw: number): void {
+  let v = raw < 0 ? raw + Math.pow(2, length) : raw;
+  let bit = startBit;
+  let left = length;
+  while (left > 0) {
+    const index = Math.floor(bit / 8);
+    const shift = bit - 8 * index;
+    let n = 8 - shift;
+    if (n > left) n = left;
+    const span = bytePow[n];
+    const chunk = v - span * Math.floor(v / span);
+    v = Math.floor(v / span);
+    // Keep the byte's bits below `shift` and above `shift + n`, replace the ones between.
+    const scale = bytePow[shift];
+    const old = data[index];
+    const low = old - scale * Math.floor(old / scale);
+    const high = scale * span * Math.floor(old / (scale * span));
+    data[index] = Math.floor(high + chunk * scale + low);
+    bit += n;
+    left -= n;
+  }
+}
+
+/** Reads the `length`-bit Intel field starting at `startBit`; signed fields are two's complement. */
+export function getSignal(data: number[], startBit: number, length: number, signed: boolean): number {
+  let v = 0;
+  let bit = startBit;
+  let done = 0;
+  while (done < length) {
+    const index = Math.floor(bit / 8);
+    const shift = bit - 8 * index;
+    let n = 8 - shift;
+    if (n > length - done) n = length - done;
+    const span = bytePow[n];
+    const part = Math.floor(data[index] / bytePow[shift]);
+    v += (part - span * Math.floor(part / span)) * Math.pow(2, done);
+    bit += n;
+    done += n;
+  }
+  if (signed && v >= Math.pow(2, length - 1)) v -= Math.pow(2, length);
+  // An integer again on Lua 5.3 where it fits (the powers of two made it a float).
+  return Math.floor(v);
+}
+
+/** `raw` limited to what the field holds, so an out-of-range value saturates instead of wrapping. */
+export function clampRaw(raw: number, length: number, signed: boolean): number {
+  const low = rawMin(length, signed);
+  const high = rawMax(length, signed);
+  if (raw < low) return low;
+  if (raw > high) return high;
+  return raw;
+}

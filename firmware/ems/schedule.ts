@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+// When each periodic BMS frame goes out: the periods of the DBC's GenMsgCycleTime attributes
+// (firmware/ems/tsbms.dbc; a test checks they agree), 0x351 first (../shared/reference/
+// can-link.md §1.4: the whole inverter set every second, names every 10 s, never a gap in 0x351).
+// A multiplexed frame sends every group once per period. A transport takes only so many frames at
+// once (an MCP2515 has three transmit buffers): what it refuses waits for the next tick, in
+// order, so a full controller delays frames but never reorders or drops the set.
+import { CanStatus, createCanFrame } from "../../hal/can";
+import type { CanFrame, CanPort } from "../../hal/can";
+import { numberArray } from "../alloc";
+import type { PackConfig } from "../types";
+import { encodeBmsFrame, frameGroups } from "./encode";
+import type { EmsSource } from "./encode";
+import { FrameId } from "./ids";
+
+export interface EmsSchedule {
+  /** Frame ids in sending order. */
+  ids: number[];
+  periodMs: number[];
+  /** Groups per period (1, or the multiplexed group count). */
+  groups: number[];
+  /** When each frame is next due; −1 before the first tick. */
+  nextMs: number[];
+  /** Next group to send of a due frame, or −1 when nothing is pending. */
+  pending: number[];
+  frame: CanFrame;
+  /** Frames handed to the transport since start, and those it refused (sent later). */
+  sent: number;
+  deferred: number;
+}
+
+/** Period of every periodic BMS frame, ms (the DBC's GenMsgCycleTime). */
+export function framePeriodMs(id: number): number {
+  if (id === FrameId.name || id === FrameId.info) return 10000;
+  if (id === FrameId.health || id === FrameId.counters) return 5000;
+  return 1000;
+}
+
+function add(s: EmsSchedule, conf: PackConfig, id: number, at: number): number {
+  s.ids[at] = id;
+  s.periodMs[at] = framePeriodMs(id);
+  s.groups[at] = frameGroups(conf, id);
+  return at + 1;
+}
+
+/** The schedule for `conf`; `pylon` adds the Pylontech frames 0x359 and 0x35C (a board option). */
+export function createEmsSchedule(conf: PackConfig, pylon: boolean): EmsSchedule {
+  const n = pylon ? 15 : 13;
+  const s: EmsSchedule = {
+    ids: numberArray(n, 0),
+    periodMs: numberArray(n, 0),
+    groups: numberArray(n, 0),
+    nextMs: numberArray(n, -1),
+    pending: numberArray(n, -1),
+    frame: createCanFrame(),
+    sent: 0,
+    deferred: 0,
+  };
+  let at = 0;
+  at = add(s, conf, FrameId.limits, at);
+  at = add(s, conf, FrameId.socSoh, at);
+  at = add(s, conf, FrameId.measurements, at);
+  at = add(s, conf, FrameId.alarms, at);
+  if (pylon) {
+    at = add(s, conf, FrameId.pylonFlags, at);
+    at = add(s, conf, FrameId.pylonRequest, at);
+  }
+  at = add(s, conf, FrameId.state, at);
+  at = add(s, conf, FrameId.faults, at);
+  at = add(s, conf, FrameId.cellVoltages, at);
+  at = add(s, conf, FrameId.temperatures, at);
+  at = add(s, conf, FrameId.balancing, at);
+  at = add(s, conf, FrameId.health, at);
+  at = add(s, conf, FrameId.counters, at);
+  at = add(s, conf, FrameId.name, at);
+  add(s, conf, FrameId.info, at);
+  return s;
+}
+
+/**
+ * Marks the frames due at `nowMs`, then sends pending groups in schedule order until the
+ * transport refuses one. A late tick does not send a frame twice: the next due time restarts
+ * from now when more than a period was missed. Returns the frames sent on this call.
+ */
+export function sendDueFrames(s: EmsSchedule, src: EmsSource, port: CanPort, nowMs: number): number {
+  const n = s.ids.length;
+  for (let i = 0; i < n; i++) {
+    if (s.nextMs[i] < 0 || nowMs >= s.nextMs[i]) {
+      if (s.pending[i] < 0) s.pending[i] = 0;
+      const next = s.nextMs[i] < 0 ? nowMs + s.periodMs[i] : s.nextMs[i] + s.periodMs[i];
+      s.nextMs[i] = next <= nowMs ? nowMs + s.periodMs[i] : next;
+    }
+  }
+  let sentNow = 0;
+  for (let i = 0; i < n; i++) {
+    while (s.pending[i] >= 0 && s.pending[i] < s.groups[i]) {
+      if (!encodeBmsFrame(s.frame, s.ids[i], s.pending[i], src)) {
+        s.pending[i] = -1;
+        break;
+      }
+      if (port.send(s.frame) !== CanStatus.ok) {
+        s.deferred++;
+        return sentNow;
+      }
+      s.sent++;
+      sentNow++;
+      s.pending[i]++;
+    }
+    s.pending[i] = -1;
+  }
+  return sentNow;
+}

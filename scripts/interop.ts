@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// npm run test:interop: the BMS's SLCAN device against real host tools, outside vitest.
+//
+// A demo BMS (sim/slcan-demo.ts: the SLCAN device sending a fixed 0x351 every 100 ms and recording
+// what it receives) is served on a pseudo-terminal (sim/slcan-pty.ts, socat). python-can's own
+// slcan interface (scripts/interop/slcan_client.py, Debian python3-can) connects to the other end,
+// queries V and N, sends a set of frames and receives for a while. Both directions must match
+// exactly. Exits non-zero on any mismatch.
+//
+// Needs the Debian packages python3-can and socat (.ci/run installs them).
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { startDemoBms, demoLimitsFrame } from "../sim/slcan-demo";
+import { startSlcanPty } from "../sim/slcan-pty";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const client = join(here, "interop", "slcan_client.py");
+// Debian's python3-can lives in the system interpreter's dist-packages; a python3 earlier on PATH
+// (pyenv, a venv) would not see it.
+const python = process.env.PYTHON ?? (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+
+/** Frames the client sends, candump style, and what the device must decode them to. */
+const hostFrames: { text: string; id: number; extended: boolean; remote: boolean; dlc: number; data: number[] }[] = [
+  { text: "305#0000000000000000", id: 0x305, extended: false, remote: false, dlc: 8, data: [0, 0, 0, 0, 0, 0, 0, 0] },
+  { text: "307#0102030456494300", id: 0x307, extended: false, remote: false, dlc: 8, data: [1, 2, 3, 4, 0x56, 0x49, 0x43, 0] },
+  { text: "7FF#A5", id: 0x7ff, extended: false, remote: false, dlc: 1, data: [0xa5] },
+  { text: "123#", id: 0x123, extended: false, remote: false, dlc: 0, data: [] },
+  { text: "18FF50E5#DEADBEEF", id: 0x18ff50e5, extended: true, remote: false, dlc: 4, data: [0xde, 0xad, 0xbe, 0xef] },
+  { text: "305#R", id: 0x305, extended: false, remote: true, dlc: 0, data: [] },
+  { text: "1FFFFFFF#R8", id: 0x1fffffff, extended: true, remote: true, dlc: 8, data: [] },
+];
+
+const frameEvent = z.object({
+  event: z.enum(["tx", "rx"]),
+  id: z.number().int(),
+  extended: z.boolean(),
+  remote: z.boolean(),
+  dlc: z.number().int(),
+  data: z.array(z.number().int()),
+});
+const clientEvent = z.discriminatedUnion("event", [
+  frameEvent,
+  z.object({ event: z.literal("version"), hardware: z.number().nullable(), software: z.number().nullable() }),
+  z.object({ event: z.literal("serial"), value: z.string().nullable() }),
+  z.object({ event: z.literal("done"), rx: z.number(), tx: z.number() }),
+]);
+type ClientEvent = z.infer<typeof clientEvent>;
+type FrameEvent = z.infer<typeof frameEvent>;
+const isFrame = (kind: "tx" | "rx") => (e: ClientEvent): e is FrameEvent => e.event === kind;
+
+let passed = 0;
+let failed = 0;
+function check(ok: boolean, what: string, detail = ""): void {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}${!ok && detail !== "" ? `: ${detail}` : ""}`);
+}
+
+function runClient(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, [client, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", (err) => reject(new Error(`interop: cannot run ${python}: ${err.message}`)));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+const hex = (bytes: number[]): string => bytes.map((b) => b.toString(16).padStart(2, "0")).join("");
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "tsbms-slcan-"));
+  const pty = await startSlcanPty({ dir });
+  const bms = startDemoBms({ serial: pty.serial, serialNumber: "TSB1" });
+  try {
+    // The demo tries to send every period; with no host yet each try is refused and counted.
+    await waitFor(() => bms.device.counters.dropped >= 2, 2000);
+    check(bms.sentCount() === 0 && bms.device.counters.dropped >= 2, "the device emits nothing before a host opens the channel");
+    const seconds = 1.5;
+    const result = await runClient(["--channel", pty.emsPath, "--seconds", String(seconds), ...hostFrames.flatMap((f) => ["--send", f.text])]);
+    if (result.code !== 0) {
+      console.log(result.stdout);
+      throw new Error(`interop: the python client exited with ${String(result.code)}: ${result.stderr.trim()}`);
+    }
+    const events: ClientEvent[] = result.stdout
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l, i) => {
+        const parsed = clientEvent.safeParse(JSON.parse(l));
+        if (!parsed.success) throw new Error(`interop: client output line ${i + 1} ${JSON.stringify(l)}: ${parsed.error.message}`);
+        return parsed.data;
+      });
+
+    const version = events.find((e) => e.event === "version");
+    check(version?.hardware === 1 && version.software === 2, "python-can get_version() reads V as hardware 1, software 2", JSON.stringify(version));
+    const serial = events.find((e) => e.event === "serial");
+    check(serial?.value === "TSB1", "python-can get_serial_number() reads N as TSB1", JSON.stringify(serial));
+
+    // BMS → host: every frame python-can received is the demo 0x351, byte for byte.
+    const want = demoLimitsFrame();
+    const rx = events.filter(isFrame("rx"));
+    check(rx.length > 0, "python-can receives the BMS's frames", `${rx.length} frames in ${seconds} s`);
+    const wrong = rx.filter((e) => e.id !== want.id || e.extended || e.remote || e.dlc !== want.dlc || hex(e.data) !== hex(want.data.slice(0, want.dlc)));
+    check(wrong.length === 0, `every received frame is 351#${hex(want.data)}`, JSON.stringify(wrong.slice(0, 3)));
+
+    // Host → BMS: the device decoded exactly what python-can sent, in order. The client's C on
+    // shutdown closes the channel once its bytes are through.
+    await waitFor(() => !bms.device.open, 2000);
+    bms.drain();
+    const tx = events.filter(isFrame("tx"));
+    check(tx.length === hostFrames.length, "python-can sent every frame", `${tx.length} of ${hostFrames.length}`);
+    const got = bms.received.map((f) => ({ id: f.id, extended: f.extended, remote: f.remote, dlc: f.dlc, data: f.remote ? [] : f.data.slice(0, f.dlc) }));
+    const expected = hostFrames.map((f) => ({ id: f.id, extended: f.extended, remote: f.remote, dlc: f.dlc, data: f.data }));
+    check(JSON.stringify(got) === JSON.stringify(expected), "the device received every frame python-can sent, unchanged and in order", `got ${JSON.stringify(got)}`);
+    check(!bms.device.open, "python-can's shutdown (C) closes the channel");
+    const sentAtClose = bms.sentCount();
+    check(sentAtClose >= rx.length, "python-can received no more frames than the device sent", `${rx.length} > ${sentAtClose}`);
+
+    // A second session on the same pty: socat and the device survive the host closing its end.
+    const again = await runClient(["--channel", pty.emsPath, "--seconds", "0.5", "--no-identify"]);
+    const rxAgain = again.stdout.split("\n").filter((l) => l.includes('"event": "rx"')).length;
+    check(again.code === 0 && rxAgain > 0, "a host that reconnects to the same pty receives frames again", `exit ${String(again.code)}, ${rxAgain} frames; ${again.stderr.trim()}`);
+    await waitFor(() => !bms.device.open, 2000);
+    const c = bms.device.counters;
+    console.log(
+      `     device: sent ${c.sent}, received ${c.received}, commands ${c.commands}, rejected ${c.rejectedLines} ` +
+        `(python-can's C before open and second O are refused, as Lawicel does), not sent while closed ${c.dropped}`,
+    );
+  } finally {
+    bms.stop();
+    await pty.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main()
+  .then(() => {
+    console.log(`interop: ${passed} passed, ${failed} failed`);
+    process.exit(failed === 0 ? 0 : 1);
+  })
+  .catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    console.log(`interop: ${passed} passed, ${failed + 1} failed`);
+    process.exit(1);
+  });

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// The firmware's signal table (firmware/ems/signals*.ts) and the DBC agree signal by signal: same
+// frame, start bit, length, sign, factor, offset and multiplexor value, and no signal on one side
+// only. The comparison is shown to fail on a copy of the table with one field changed.
+import { describe, expect, it } from "vitest";
+import { findRow, limitsSig, signalTable, cellVoltagesSig, temperaturesSig, balancingSig, faultsSig, muxNone } from "../../firmware/ems/signals";
+import { FrameId } from "../../firmware/ems/ids";
+import { compareTableWithDbc, copyTable, expandTable, loadDbc } from "./dbc-helpers";
+
+const db = loadDbc();
+
+describe("the firmware's signal table against the DBC", () => {
+  it("matches the DBC in every field of every signal, both ways", () => {
+    expect(compareTableWithDbc(signalTable, db.data)).toEqual([]);
+  });
+
+  it("covers every signal of the DBC: 177 in all, 48 cell voltages, 12 temperatures, 2 balance masks", () => {
+    const all = expandTable(signalTable);
+    const dbcCount = [...db.data.messages.values()].reduce((n, m) => n + m.signals.size, 0);
+    expect(all.length).toBe(dbcCount);
+    expect(dbcCount).toBe(177);
+    expect(signalTable.count[cellVoltagesSig.cellVoltage]).toBe(48);
+    expect(signalTable.count[temperaturesSig.temperature]).toBe(12);
+    expect(signalTable.count[balancingSig.balanceMask]).toBe(2);
+  });
+
+  it("finds rows by frame and name, and not a name of another frame", () => {
+    expect(findRow(signalTable, FrameId.limits, "ChargeCurrentLimit")).toBe(limitsSig.chargeCurrentLimit);
+    expect(findRow(signalTable, FrameId.limitRequest, "ChargeCurrentLimit")).not.toBe(limitsSig.chargeCurrentLimit);
+    expect(findRow(signalTable, FrameId.socSoh, "ChargeCurrentLimit")).toBe(-1);
+  });
+
+  it("reports a wrong start bit, naming the frame, the signal and both values", () => {
+    const t = copyTable(signalTable);
+    t.start[limitsSig.chargeCurrentLimit] = 17;
+    expect(compareTableWithDbc(t, db.data)).toEqual(["0x351 ChargeCurrentLimit: start bit 17 in the table, 16 in the DBC"]);
+  });
+
+  it("reports a wrong sign, length, factor and offset", () => {
+    const t = copyTable(signalTable);
+    t.signed[limitsSig.chargeVoltageLimit] = true;
+    t.length[faultsSig.firstFault] = 7;
+    t.factorDen[limitsSig.dischargeVoltageLimit] = 100;
+    t.offset[limitsSig.dischargeCurrentLimit] = -40;
+    expect(compareTableWithDbc(t, db.data)).toEqual([
+      "0x351 ChargeVoltageLimit: signed true in the table, false in the DBC",
+      "0x351 DischargeCurrentLimit: offset -40 in the table, 0 in the DBC",
+      "0x351 DischargeVoltageLimit: factor 1/100 in the table, 0.1 in the DBC",
+      "0x4a4 FirstFault: length 7 in the table, 8 in the DBC",
+    ]);
+  });
+
+  it("reports a family laid out differently: every instance whose multiplexor value or position moved", () => {
+    const t = copyTable(signalTable);
+    t.perMux[temperaturesSig.temperature] = 4;
+    const problems = compareTableWithDbc(t, db.data);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.startsWith("0x4a2 Temperature"))).toBe(true);
+    expect(problems).toContain("0x4a2 Temperature3: multiplexor 0 in the table, 1 in the DBC");
+  });
+
+  it("reports a signal the table lacks and one the DBC lacks", () => {
+    const t = copyTable(signalTable);
+    t.name[faultsSig.chipFaultCount] = "ChipFaults";
+    expect(compareTableWithDbc(t, db.data)).toEqual([
+      "0x4a4 ChipFaults: not in the DBC message Faults",
+      "0x4a4 ChipFaultCount: in the DBC message Faults, not in the table",
+    ]);
+  });
+
+  it("reports a multiplexed signal made plain", () => {
+    const t = copyTable(signalTable);
+    t.mux[balancingSig.balanceGroup] = muxNone;
+    expect(compareTableWithDbc(t, db.data)).toEqual(["0x4a3 BalanceGroup: multiplexor -1 in the table, -2 in the DBC"]);
+  });
+});
