@@ -13,6 +13,8 @@ import { RequestedMode, type Inputs, type PackConfig } from "../firmware/types";
 import { parseScenario } from "../sim/scenario";
 import { runScenario } from "../sim/run";
 import { bundleFirmware } from "./bundle";
+import { slcanBench, slcanBenchLines } from "./slcan-bench";
+import { frameBits } from "../sim/can-bus";
 
 /** Garbage collections V8 ran while `work` ran: 0 means the work allocated nothing lasting. */
 async function gcRunsDuring(work: () => void): Promise<number> {
@@ -74,13 +76,31 @@ async function main(): Promise<void> {
   console.log("per board: simulator speed (100 ms tick, an hour of discharge then charge), AFE bus per tick, core step cost, bundle");
   for (const board of boards) {
     runScenario({ ...benchScenario, durationS: 120 }, board); // warm up the JIT
-    const r = runScenario(benchScenario, board);
+    let emsBits = 0;
+    let emsFrames = 0;
+    const r = runScenario(benchScenario, board, {
+      onTick: (rig, _out, t) => {
+        if (t === board.tickMs) {
+          rig.ems?.listen((f) => {
+            emsFrames++;
+            emsBits += frameBits(f);
+          });
+        }
+      },
+    });
     const bus = r.rig.afe.busCounters();
     const core = stepCostMicros(board.pack);
     console.log(`${board.name}: ${board.afe.type}, ${board.pack.seriesCount} cells, ${board.pack.temperatureCount} thermistors`);
     console.log(`  simulator: ${(r.summary.simulatedS / r.summary.wallS).toFixed(0)} simulated s per wall s; whole tick (firmware + driver + emulator + pack): ${((r.summary.wallS * 1e6) / r.summary.ticks).toFixed(1)} µs`);
     console.log(`  AFE bus per tick: ${(bus.bytes / r.summary.ticks).toFixed(1)} bytes in ${(bus.transactions / r.summary.ticks).toFixed(1)} transactions (everything the shell does: measurement, chip status, switches, balancing, checks)`);
     console.log(`  core step on Node: ${core.micros.toFixed(2)} µs`);
+    if (board.ems !== undefined) {
+      const perS = emsFrames / r.summary.simulatedS;
+      const load = emsBits / r.summary.simulatedS / board.ems.transport.bitrate;
+      console.log(
+        `  EMS link (${board.ems.transport.kind}): ${perS.toFixed(1)} frames/s from the BMS, ${(100 * load).toFixed(2)} % of ${board.ems.transport.bitrate / 1000} kbit/s (exact frame bits with stuffing, no commands)`,
+      );
+    }
     const bundle = await bundleFirmware(board.name);
     const bare = await bundleFirmware(board.name, { withoutAfe: true });
     console.log(`  bundle: ${bundle.bytes} bytes (${bundle.gzipBytes} gzipped), of which the ${board.afe.type} driver adds ${bundle.bytes - bare.bytes} bytes`);
@@ -88,6 +108,8 @@ async function main(): Promise<void> {
   const core = stepCostMicros(findBoard("wifi-ltc6813-16s").pack);
   const gcs = await gcRunsDuring(() => core.run(1000000));
   console.log(`garbage collections during 1,000,000 core steps (16 cells): ${gcs} (0 = nothing allocated per tick)`);
+  console.log("SLCAN parser (hal/slcan) on a garbage-laced stream:");
+  for (const line of slcanBenchLines(slcanBench())) console.log(`  ${line}`);
 }
 
 main().catch((e: unknown) => {
