@@ -12,7 +12,9 @@ import type { EmsConfig } from "./link-config";
 import { applyEmsInputs, applyEmsLimits, serviceEms } from "./link-service";
 import { createEmsState } from "./link-state";
 import type { EmsState } from "./link-state";
-import { createEmsSchedule, sendDueFrames } from "./schedule";
+import { createEmsSchedule, sendDueFrames, sendSoon } from "./schedule";
+import { faultCount } from "../fault-ids";
+import { FrameId } from "./ids";
 import type { EmsSchedule } from "./schedule";
 import { noEmsModeRaw } from "./signals-values";
 
@@ -30,6 +32,8 @@ export class EmsLink {
   readonly state: EmsState;
   readonly schedule: EmsSchedule;
   readonly source: EmsSource;
+  /** Active fault and warning tiers at the last tick, as one number (bit per row and tier). */
+  private lastAlarmPrint = 0;
 
   constructor(options: EmsLinkOptions, pack: PackConfig, bms: BmsState, inputs: Inputs) {
     this.conf = options.conf;
@@ -54,6 +58,28 @@ export class EmsLink {
     src.refusedCommands = this.state.refusedTotal;
     src.internalErrors = internalErrors;
     src.afeRestarts = afeRestarts;
+    // A fault or warning that sets or clears goes out at once (0x35A, 0x4A4 and the limits),
+    // not at the next period: the inverter must stop before its next 1 s read.
+    const print = this.alarmPrint();
+    if (print !== this.lastAlarmPrint) {
+      this.lastAlarmPrint = print;
+      sendSoon(this.schedule, FrameId.limits);
+      sendSoon(this.schedule, FrameId.alarms);
+      sendSoon(this.schedule, FrameId.faults);
+    }
     sendDueFrames(this.schedule, src, this.port, nowMs);
+  }
+
+  /** The active tiers as a number: 2 bits per row, below 2^28 for 14 rows (exact in Lua too). */
+  private alarmPrint(): number {
+    const f = this.source.state.faults;
+    let print = 0;
+    let weight = 1;
+    for (let id = 0; id < faultCount; id++) {
+      if (f.faultActive[id]) print += weight;
+      if (f.warnActive[id]) print += 2 * weight;
+      weight *= 4;
+    }
+    return print;
   }
 }

@@ -110,3 +110,13 @@ export function sendDueFrames(s: EmsSchedule, src: EmsSource, port: CanPort, now
   }
   return sentNow;
 }
+
+/**
+ * Send frame `id` at the next sendDueFrames call as well, outside its period (an alarm that just
+ * set must not wait up to a second); its periodic timing is unchanged.
+ */
+export function sendSoon(s: EmsSchedule, id: number): void {
+  for (let i = 0; i < s.ids.length; i++) {
+    if (s.ids[i] === id && s.pending[i] < 0) s.pending[i] = 0;
+  }
+}

@@ -72,7 +72,7 @@ export const detailMessages: MessageDef[] = [
       countSignal("FaultCount", 24, "Active fault tiers."),
       countSignal("WarningCount", 32, "Active warning tiers."),
       countSignal("BalanceCount", 40, "Cells being bled."),
-      { name: "EmsRequestedMode", start: 48, length: 8, values: [...emsModeValues, [255, "None"]], comment: "The last valid mode request of the EMS; 255 none (never, or expired)." },
+      { name: "EmsRequestedMode", start: 48, length: 8, values: [...emsModeValues, [255, "None"]], comment: "The last valid mode request of the EMS, held across a link loss (it does not expire; the link action applies on top); 255 none yet." },
     ],
   },
   {
@@ -120,6 +120,7 @@ export const detailMessages: MessageDef[] = [
     dlc: 8,
     sender: "BMS",
     cycleMs: 1000,
+    spontaneous: true,
     comment: "The fault table: bit n of each mask is FaultId n (firmware/fault-ids.ts).",
     signals: [
       { name: "ActiveFaults", start: 0, length: 16, comment: "Fault tiers active (path action in force)." },

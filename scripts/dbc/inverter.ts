@@ -74,6 +74,7 @@ export const inverterMessages: MessageDef[] = [
     dlc: 8,
     sender: "BMS",
     cycleMs: 1000,
+    spontaneous: true,
     comment: "Charge and discharge limits. Mandatory; sent first in every 1 s set: a Victron GX drops the battery when 0x351 is absent for more than 3 s (can-link.md 1.4).",
     signals: [
       { name: "ChargeVoltageLimit", start: 0, length: 16, factor: deci, unit: "V", comment: "CVL. Never 0: an inverter reads 0 as over-voltage and may discharge the pack hard (can-link.md 1.5). While charging is blocked (CCL 0) it is lowered to the present pack voltage (diyBMS, Safiery, Deye W31)." },
@@ -141,6 +142,7 @@ export const inverterMessages: MessageDef[] = [
     dlc: 8,
     sender: "BMS",
     cycleMs: 1000,
+    spontaneous: true,
     comment: "Alarms (bytes 0-3, fault tier) and warnings (bytes 4-7, warning tier), two bits per item: 0 not supported, 1 active, 2 OK, 3 reserved (can-link.md 1.2).",
     signals: alarmSignals(),
   },

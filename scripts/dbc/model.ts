@@ -33,6 +33,8 @@ export interface MessageDef {
   sender: Node;
   /** GenMsgCycleTime; 0 for event-driven frames. */
   cycleMs: number;
+  /** Also sent at once, outside its period, when a fault or warning sets or clears. */
+  spontaneous?: boolean;
   comment: string;
   signals: SignalDef[];
 }
@@ -122,14 +124,15 @@ export function renderDbc(db: DatabaseDef): string {
   lines.push(`CM_ BU_ BMS ${quote("The battery management system: sends the inverter and detailed frames, accepts the EMS commands.")};`);
   lines.push(`CM_ BU_ EMS ${quote("The inverter or energy management system: sends the keep-alive and the commands.")};`);
   for (const m of db.messages) {
-    lines.push(`CM_ BO_ ${m.id} ${quote(m.comment)};`);
+    const sendsAtOnce = m.spontaneous === true ? " Also sent at once, outside its period, when a fault or warning sets or clears." : "";
+    lines.push(`CM_ BO_ ${m.id} ${quote(m.comment + sendsAtOnce)};`);
     for (const s of m.signals) if (s.comment !== undefined) lines.push(`CM_ SG_ ${m.id} ${s.name} ${quote(s.comment)};`);
   }
   lines.push("");
   lines.push('BA_DEF_ "BusType" STRING ;');
   lines.push('BA_DEF_ "Baudrate" INT 10000 1000000;');
   lines.push('BA_DEF_ BO_ "GenMsgCycleTime" INT 0 65535;');
-  lines.push('BA_DEF_ BO_ "GenMsgSendType" ENUM "Cyclic","Event";');
+  lines.push('BA_DEF_ BO_ "GenMsgSendType" ENUM "Cyclic","Event","CyclicAndSpontaneous";');
   lines.push('BA_DEF_DEF_ "BusType" "CAN";');
   lines.push('BA_DEF_DEF_ "Baudrate" 500000;');
   lines.push('BA_DEF_DEF_ "GenMsgCycleTime" 0;');
@@ -139,6 +142,7 @@ export function renderDbc(db: DatabaseDef): string {
   for (const m of db.messages) {
     lines.push(`BA_ "GenMsgCycleTime" BO_ ${m.id} ${m.cycleMs};`);
     if (m.cycleMs === 0) lines.push(`BA_ "GenMsgSendType" BO_ ${m.id} 1;`);
+    else if (m.spontaneous === true) lines.push(`BA_ "GenMsgSendType" BO_ ${m.id} 2;`);
   }
   lines.push("");
   for (const m of db.messages) {

@@ -55,7 +55,11 @@ describe("the EMS-link DBC", () => {
       expect(m.sendingNode, `${what} sender`).toBe(frameTable.profile[i] === FrameProfile.received ? "EMS" : "BMS");
       expect(Number(m.attributes.get("GenMsgCycleTime")?.value), `${what} GenMsgCycleTime`).toBe(frameTable.periodMs[i]);
       const sendType = m.attributes.get("GenMsgSendType")?.value ?? "0";
-      expect(sendType, `${what} GenMsgSendType`).toBe(frameTable.periodMs[i] === 0 ? "1" : "0");
+      // Event frames 1; the alarm-carrying frames 2 (CyclicAndSpontaneous: also sent at once when
+      // a fault or warning changes, firmware/ems/ems-link.ts); the rest cyclic.
+      const alarmFrames: number[] = [FrameId.limits, FrameId.alarms, FrameId.faults];
+      const expected = frameTable.periodMs[i] === 0 ? "1" : alarmFrames.includes(frameTable.id[i]) ? "2" : "0";
+      expect(sendType, `${what} GenMsgSendType`).toBe(expected);
     });
   });
 
