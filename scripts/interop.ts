@@ -1,27 +1,32 @@
 // SPDX-License-Identifier: MIT
-// npm run test:interop: the BMS's SLCAN device against real host tools, outside vitest.
+// npm run test:interop: the BMS's EMS link against real host tools, outside vitest. Three parts:
 //
-// A demo BMS (sim/slcan-demo.ts: the SLCAN device sending a fixed 0x351 every 100 ms and recording
-// what it receives) is served on a pseudo-terminal (sim/slcan-pty.ts, socat). python-can's own
-// slcan interface (scripts/interop/slcan_client.py, Debian python3-can) connects to the other end,
-// queries V and N, sends a set of frames and receives for a while. Both directions must match
-// exactly. Exits non-zero on any mismatch.
+// 1. Transport: a demo BMS (sim/slcan-demo.ts: the SLCAN device sending a fixed 0x351 every
+//    100 ms and recording what it receives) on a pseudo-terminal (sim/slcan-pty.ts, socat).
+//    python-can's own slcan interface (scripts/interop/slcan_client.py) queries V and N, sends a
+//    set of frames and receives for a while. Both directions must match exactly.
+// 2. The real simulated BMS (scripts/interop-bms.ts) on the pty against an independent EMS on
+//    python-can and canmatrix (scripts/interop/ems_client.py, checks in scripts/interop/
+//    bms-checks.ts): protected commands accepted or refused with the right reason, every frame
+//    decoded from the DBC equal to the BMS's status of the tick that sent it.
+// 3. The simulator's candump -L log read by can.LogReader and decoded by canmatrix
+//    (scripts/interop/log-checks.ts).
+// Exits non-zero on any mismatch. The records (BMS snapshots, the clients' JSON lines, the log)
+// stay in a temporary directory when anything fails, or always with INTEROP_KEEP=1.
 //
-// Needs the Debian packages python3-can and socat (.ci/run installs them).
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+// Needs the Debian packages python3-can, python3-canmatrix and socat; python3-crccheck is used
+// to cross-check the E2E CRC when installed (.ci/run installs them all).
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { z } from "zod";
 import { startDemoBms, demoLimitsFrame } from "../sim/slcan-demo";
 import { startSlcanPty } from "../sim/slcan-pty";
+import { bmsChecks } from "./interop/bms-checks";
+import { Checks, peer, runPython, waitFor } from "./interop/common";
+import { logChecks } from "./interop/log-checks";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const client = join(here, "interop", "slcan_client.py");
-// Debian's python3-can lives in the system interpreter's dist-packages; a python3 earlier on PATH
-// (pyenv, a venv) would not see it.
-const python = process.env.PYTHON ?? (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+const client = peer("slcan_client.py");
 
 /** Frames the client sends, candump style, and what the device must decode them to. */
 const hostFrames: { text: string; id: number; extended: boolean; remote: boolean; dlc: number; data: number[] }[] = [
@@ -52,40 +57,16 @@ type ClientEvent = z.infer<typeof clientEvent>;
 type FrameEvent = z.infer<typeof frameEvent>;
 const isFrame = (kind: "tx" | "rx") => (e: ClientEvent): e is FrameEvent => e.event === kind;
 
-let passed = 0;
-let failed = 0;
-function check(ok: boolean, what: string, detail = ""): void {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}${!ok && detail !== "" ? `: ${detail}` : ""}`);
-}
+const c = new Checks();
+const check = c.check.bind(c);
 
-function runClient(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, [client, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", (err) => reject(new Error(`interop: cannot run ${python}: ${err.message}`)));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
-}
+const runClient = (args: string[]) => runPython(client, args, 30000);
 
 const hex = (bytes: number[]): string => bytes.map((b) => b.toString(16).padStart(2, "0")).join("");
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "tsbms-slcan-"));
-  const pty = await startSlcanPty({ dir });
+/** Part 1: the SLCAN transport alone, on the demo device. */
+async function demoChecks(dir: string): Promise<void> {
+  const pty = await startSlcanPty({ dir: join(dir, "demo-pty") });
   const bms = startDemoBms({ serial: pty.serial, serialNumber: "TSB1" });
   try {
     // The demo tries to send every period; with no host yet each try is refused and counted.
@@ -144,17 +125,38 @@ async function main(): Promise<void> {
   } finally {
     bms.stop();
     await pty.close();
-    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), "tsbms-interop-"));
+  let keep = false;
+  try {
+    console.log("== 1. SLCAN transport: the demo device against python-can");
+    await demoChecks(dir);
+    console.log("== 2. the simulated BMS (mdbt42q-bq76952-16s) against an EMS on python-can + canmatrix");
+    await bmsChecks(c, dir);
+    console.log("== 3. the simulator's candump -L log in can.LogReader + canmatrix");
+    await logChecks(c, dir);
+  } catch (err) {
+    keep = true;
+    throw err;
+  } finally {
+    keep ||= c.failed > 0 || process.env.INTEROP_KEEP !== undefined;
+    if (keep) console.log(`interop: records kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+    console.log(`interop: wall time ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 }
 
 main()
   .then(() => {
-    console.log(`interop: ${passed} passed, ${failed} failed`);
-    process.exit(failed === 0 ? 0 : 1);
+    console.log(`interop: ${c.passed} passed, ${c.failed} failed`);
+    process.exit(c.failed === 0 ? 0 : 1);
   })
   .catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
-    console.log(`interop: ${passed} passed, ${failed + 1} failed`);
+    console.log(`interop: ${c.passed} passed, ${c.failed + 1} failed`);
     process.exit(1);
   });

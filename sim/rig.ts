@@ -4,6 +4,7 @@
 // whatever the board names (sim/afe-model.ts); a separate current sensor and switch pins exist
 // only where the board has them, otherwise the AFE measures the current and drives the FETs.
 import type { BoardDefinition } from "../boards/types";
+import type { SerialPort } from "../hal/hal";
 import { wireBoard } from "../firmware/wire";
 import type { BmsShell } from "../firmware/shell";
 import { createSimAfe, openThermistorCelsius } from "./afe-model";
@@ -25,6 +26,12 @@ export interface RigOptions {
   ambientCelsius: number;
   /** The simulated EMS on the board's EMS link (boards without one ignore it). */
   ems?: { periodMs: number; actions: EmsAction[]; log: boolean };
+  /**
+   * A serial port from outside the simulation (a pseudo-terminal to real host tools) behind the
+   * board's SLCAN UART. It replaces the simulated UART, and no simulated EMS is made: the host
+   * on the other end is the EMS. Only for boards whose EMS link is SLCAN.
+   */
+  emsSerial?: SerialPort;
 }
 
 export class Rig {
@@ -93,12 +100,16 @@ export class Rig {
     const link = board.ems;
     let serial: SimSerialLink | undefined = undefined;
     let bus: VirtualCanBus | undefined = undefined;
+    if (options.emsSerial !== undefined && link?.transport.kind !== "slcan") {
+      throw new Error(`Rig options.emsSerial: board ${board.name} has no SLCAN EMS link to put it on`);
+    }
     if (link !== undefined) {
       const t = link.transport;
       if (t.kind === "mcp2515") {
         bus = new VirtualCanBus({ bitrate: t.bitrate });
         this.platform.attachSpi(t.spiBus, t.select, new Mcp2515Emulator({ crystalHz: t.crystalHz, bus, name: "bms" }));
-      } else {
+      } else if (options.emsSerial !== undefined) this.platform.attachSerial(t.serial, options.emsSerial);
+      else {
         serial = new SimSerialLink();
         this.platform.attachSerial(t.serial, serial.device);
       }
