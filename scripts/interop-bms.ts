@@ -10,9 +10,9 @@
 // scripts/interop.ts uses startPacedBms in-process. Run alone it serves a pty for manual sessions:
 //   npx tsx scripts/interop-bms.ts [--seconds 60] [--tick-wall-ms 10] [--snapshots file.jsonl]
 // prints {"event":"ready","ems":"<pty>"} and then one snapshot per tick (stdout, or the file).
-import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { findBoard } from "../boards/index";
 import type { SerialPort } from "../hal/hal";
@@ -240,7 +240,10 @@ async function main(argv: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "tsbms-bms-"));
   const pty = await startSlcanPty({ dir });
   let stream: WriteStream | undefined;
-  if (file !== undefined) stream = createWriteStream(file);
+  if (file !== undefined) {
+    mkdirSync(dirname(file), { recursive: true });
+    stream = createWriteStream(file);
+  }
   const sink = stream;
   const write = sink === undefined ? (l: string) => process.stdout.write(l + "\n") : (l: string) => sink.write(l + "\n");
   process.stdout.write(JSON.stringify({ event: "ready", ems: pty.emsPath }) + "\n");
