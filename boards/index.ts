@@ -5,9 +5,10 @@ import { board as pico12 } from "./pico-ltc6811-12s";
 import { board as esp36 } from "./esp32-ltc6813x2-36s";
 import { board as nrf16 } from "./mdbt42q-bq76952-16s";
 import { board as wifi15 } from "./wifi-bq76940-15s";
+import { board as nodemcu12 } from "./nodemcu-esp32-ltc6811-12s";
 import type { BoardDefinition } from "./types";
 
-export const boards: BoardDefinition[] = [wifi16, pico12, esp36, nrf16, wifi15];
+export const boards: BoardDefinition[] = [wifi16, pico12, esp36, nrf16, wifi15, nodemcu12];
 
 export const defaultBoardName = wifi16.name;
 

@@ -23,3 +23,14 @@ export function nrf52Pins(): string[] {
   for (let n = 0; n <= 31; n++) pins.push("D" + n);
   return pins;
 }
+
+/**
+ * NodeMCU on the ESP32 names pins by GPIO number; the boards write them "GPIO<n>". GPIO6..11
+ * drive the module's flash and GPIO34..39 are inputs only (ESP32 datasheet, pin list), so they
+ * are left out or only good for the ADC.
+ */
+export function nodemcuEsp32Pins(): string[] {
+  const pins: string[] = [];
+  for (let n = 0; n <= 39; n++) if (n < 6 || n > 11) pins.push("GPIO" + n);
+  return pins;
+}

@@ -17,6 +17,7 @@ export function createEventLog(size: number): EventLog {
     next: 0,
     count: 0,
     total: 0,
+    bootSequence: 0,
   };
 }
 

@@ -11,7 +11,7 @@
 // bus is not loaded with the same command ten times a second.
 import { AfeStatus } from "../hal/afe";
 import type { Afe, AfeChipFaults, AfeLimits } from "../hal/afe";
-import type { Clock, DigitalOut, Watchdog } from "../hal/hal";
+import type { Clock, DigitalOut, Storage, Watchdog } from "../hal/hal";
 import type { ShuntCurrentSense } from "../hal/current-sense";
 import { chipLimits, createAfeLimits } from "./afe-limits";
 import { EmsLink } from "./ems/ems-link";
@@ -19,6 +19,8 @@ import type { EmsLinkOptions } from "./ems/ems-link";
 import { booleanArray } from "./alloc";
 import { createChipFaults, mapChipFaults } from "./chip-faults";
 import { logEvent } from "./events";
+import { createPersistState, persistIfDue, PersistStatus, restorePersisted } from "./persist";
+import type { PersistState } from "./persist";
 import { FaultId } from "./fault-ids";
 import { createMeasurements, createState } from "./state";
 import { step } from "./step";
@@ -45,6 +47,8 @@ export interface BmsShellOptions {
   watchdog: Watchdog | undefined;
   /** The link to the EMS or inverter; undefined: the BMS runs on its own. */
   ems?: EmsLinkOptions;
+  /** Where SoC, SoH, cycles, latched faults and events survive a reset (firmware/persist.ts). */
+  storage?: Storage;
 }
 
 /** Rewrite switches and balancing to the AFE at least this often (ticks), whatever changed. */
@@ -73,6 +77,10 @@ export class BmsShell {
   chipFaultsSupported = true;
   /** The EMS link, when the board has one. */
   readonly ems: EmsLink | undefined;
+  /** Save bookkeeping, and what restorePersisted found at start (PersistStatus). */
+  readonly persist: PersistState = createPersistState();
+  readonly persistStatus: number = PersistStatus.none;
+  private readonly storage: Storage | undefined;
   private readonly afe: Afe;
   private readonly current: ShuntCurrentSense | undefined;
   private readonly pins: ShellSwitchPins | undefined;
@@ -113,6 +121,8 @@ export class BmsShell {
     this.clock = options.clock;
     this.watchdog = options.watchdog;
     this.state = createState(options.conf);
+    this.storage = options.storage;
+    if (options.storage !== undefined) this.persistStatus = restorePersisted(options.storage, this);
     this.ownMode = options.conf.autoStart ? RequestedMode.run : RequestedMode.standby;
     this.inputs = {
       measurements: createMeasurements(options.conf),
@@ -161,6 +171,7 @@ export class BmsShell {
       const out = step(this.conf, this.state, this.inputs, nowMs);
       this.inputs.clearFaults = false;
       this.apply(out);
+      if (this.storage !== undefined) persistIfDue(this.storage, this, nowMs);
       if (ems !== undefined) ems.after(out, this.internalErrors, this.afeRestarts, nowMs);
       // Kick only after a good AFE read: a controller that can no longer see its cells must not
       // keep the watchdog quiet (espruino.md §7, Watchdog).

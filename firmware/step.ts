@@ -54,11 +54,17 @@ function setMode(state: BmsState, nowMs: number, mode: BmsMode, cause: number): 
   logEvent(state.events, nowMs, EventKind.mode, mode, cause);
 }
 
-/** init → standby: the SoC starts from the OCV of the first complete cell reading. */
+/**
+ * init → standby: the SoC starts from the OCV of the first complete cell reading, unless a SoC
+ * restored from storage (firmware/persist.ts) is already initialised: the counter beats an OCV
+ * guess, which is tens of % off on the LFP plateau (soc.ts socInit).
+ */
 function leaveInit(conf: PackConfig, state: BmsState, m: Measurements, nowMs: number): void {
   if (!cellsComplete(state)) return;
-  socInit(conf, state.soc, m);
-  if (state.soc.initialized) logEvent(state.events, nowMs, EventKind.socCorrected, state.soc.socCentiPct, SocAnchor.ocvBoot);
+  if (!state.soc.initialized) {
+    socInit(conf, state.soc, m);
+    if (state.soc.initialized) logEvent(state.events, nowMs, EventKind.socCorrected, state.soc.socCentiPct, SocAnchor.ocvBoot);
+  }
   setMode(state, nowMs, BmsMode.standby, -1);
 }
 

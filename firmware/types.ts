@@ -260,6 +260,12 @@ export interface EventLog {
   count: number;
   /** Events ever logged, so a reader can tell what it has not seen yet. */
   total: number;
+  /**
+   * Sequence number of the first event of this run: events below it were restored from storage
+   * after a reset (firmware/persist.ts) and carry the previous run's clock in timeMs. 0 when
+   * nothing was restored.
+   */
+  bootSequence: number;
 }
 
 /** Per-row debounce state of the fault table, parallel arrays indexed by FaultId. */

@@ -45,6 +45,7 @@ export function wireShell(board: BoardDefinition, platform: Platform, afe: Afe, 
     clock: platform.clock,
     watchdog: platform.watchdog({ timeoutMs: board.tickMs * watchdogTicks }),
     ems: ems,
+    storage: platform.storage,
   });
 }
 

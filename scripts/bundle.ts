@@ -8,6 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { boards, findBoard } from "../boards/index";
+import type { BoardDefinition } from "../boards/types";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -19,10 +20,15 @@ export interface Bundle {
 }
 
 /** The factory in firmware/wire-afe.ts for an AFE type. */
-function afeFactory(type: string): string {
+export function afeFactory(type: string): string {
   if (type === "ltc6811" || type === "ltc6813") return "ltc681xAfe";
   if (type === "bq76952") return "bq76952Afe";
   return "bq769x0Afe";
+}
+
+/** The factory in firmware/wire-ems.ts for the board's EMS transport, or undefined without a link. */
+export function emsFactory(board: BoardDefinition): "mcp2515Ems" | "slcanEms" | undefined {
+  return board.ems === undefined ? undefined : board.ems.transport.kind === "mcp2515" ? "mcp2515Ems" : "slcanEms";
 }
 
 /** The firmware for `boardName` as one ES2015 IIFE exposing `tsbms.start(platform)`. */
@@ -32,7 +38,7 @@ export async function bundleFirmware(boardName: string, options: { withoutAfe?: 
   // Only the board's own AFE driver goes in: each family has its own factory in wire-afe.ts.
   const family = afeFactory(board.afe.type);
   // Likewise only the board's EMS transport (firmware/wire-ems.ts), when it has an EMS link.
-  const transport = board.ems === undefined ? undefined : board.ems.transport.kind === "mcp2515" ? "mcp2515Ems" : "slcanEms";
+  const transport = emsFactory(board);
   const ems = transport === undefined ? "undefined" : `${transport}(board.ems, board.ems.transport, platform)`;
   const entry = [
     `import { wireShell } from ${JSON.stringify(join(root, "firmware", "wire.ts"))};`,

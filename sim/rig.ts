@@ -12,6 +12,7 @@ import type { SimAfe } from "./afe-model";
 import { PackModel } from "./pack";
 import { CurrentSensorModel } from "./current-sensor";
 import { SimPlatform } from "./hal/platform";
+import type { SimStorage } from "./hal/platform";
 import { SimSerialLink } from "./hal/serial";
 import { VirtualCanBus } from "./can-bus";
 import { Mcp2515Emulator } from "./emulators/mcp2515";
@@ -32,6 +33,11 @@ export interface RigOptions {
    * on the other end is the EMS. Only for boards whose EMS link is SLCAN.
    */
   emsSerial?: SerialPort;
+  /**
+   * The board's flash from an earlier Rig: the firmware restores what it saved there, as after a
+   * reset of the MCU (firmware/persist.ts). Default: an empty one.
+   */
+  storage?: SimStorage;
 }
 
 export class Rig {
@@ -54,7 +60,7 @@ export class Rig {
   constructor(options: RigOptions) {
     const board = options.board;
     this.board = board;
-    this.platform = new SimPlatform();
+    this.platform = new SimPlatform(undefined, options.storage);
     const cells = board.pack.seriesCount;
     const thermistors = board.pack.temperatureCount;
     this.pack = new PackModel({

@@ -63,7 +63,8 @@ export class SimWatchdog implements Watchdog {
 
 export class SimPlatform implements Platform {
   readonly clock: SimClock;
-  readonly storage = new SimStorage();
+  /** The MCU's flash: pass the previous platform's to simulate a reset of the same board. */
+  readonly storage: SimStorage;
   readonly spiDevices = new Map<string, SimSpiDevice>();
   readonly outputs = new Map<string, SimDigitalOut>();
   readonly watchdogs: SimWatchdog[] = [];
@@ -72,8 +73,9 @@ export class SimPlatform implements Platform {
   private readonly analogSources = new Map<string, { read: () => number; resolution: number }>();
   private readonly serialPorts = new Map<string, SerialPort>();
 
-  constructor(clock?: SimClock) {
+  constructor(clock?: SimClock, storage?: SimStorage) {
     this.clock = clock ?? new SimClock();
+    this.storage = storage ?? new SimStorage();
   }
 
   /** Put an emulated chip on `bus` behind chip select `select`. */

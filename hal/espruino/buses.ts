@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+// SPI, I2C and UART of the HAL on Espruino's built-in peripherals (../../../shared/reference/
+// espruino.md §7). Espruino takes whole arrays, so a frame of `count` bytes goes out as an array of
+// exactly that length: one per length seen, made on first use and reused (no per-tick allocation
+// on our side; Espruino's own answer buffer is its business).
+import { I2cStatus } from "../hal";
+import type { I2cBus, SerialPort, SpiDevice } from "../hal";
+import type { EspruinoBytes, EspruinoGlobal, EspruinoI2c, EspruinoI2cTarget, EspruinoPin, EspruinoSerial, EspruinoSpi, EspruinoSpiSetup } from "./globals";
+
+/** Arrays of an exact length, one per length, reused. */
+export class FramePool {
+  private readonly frames: number[][] = [];
+
+  /** The first `count` bytes of `data` in an array of exactly that length. */
+  copy(data: number[], count: number): number[] {
+    let frame: number[] | undefined = undefined;
+    for (let i = 0; i < this.frames.length; i++) if (this.frames[i].length === count) frame = this.frames[i];
+    if (frame === undefined) {
+      const made: number[] = [];
+      for (let i = 0; i < count; i++) made.push(0);
+      this.frames.push(made);
+      frame = made;
+    }
+    for (let i = 0; i < count; i++) frame[i] = data[i] & 0xff;
+    return frame;
+  }
+}
+
+/** Which device last set a shared SPI bus up: devices with another mode or clock set it again. */
+export interface SpiBusState {
+  spi: EspruinoSpi;
+  active: EspruinoSpiSetup | undefined;
+}
+
+export class EspruinoSpiDevice implements SpiDevice {
+  constructor(
+    private readonly bus: SpiBusState,
+    private readonly setup: EspruinoSpiSetup,
+    private readonly select: EspruinoPin,
+    private readonly pool: FramePool,
+  ) {}
+
+  transfer(transmit: number[], receive: number[], count: number): void {
+    // LTC681x (mode 3) and MCP2515 (mode 0) may share SPI1: the bus follows the device in use.
+    if (this.bus.active !== this.setup) {
+      this.bus.spi.setup(this.setup);
+      this.bus.active = this.setup;
+    }
+    // One send per frame keeps CS low for the whole frame (§7 SPI).
+    const answer: EspruinoBytes = this.bus.spi.send(this.pool.copy(transmit, count), this.select);
+    for (let i = 0; i < count; i++) receive[i] = i < answer.length ? answer[i] & 0xff : 0xff;
+  }
+}
+
+/**
+ * Espruino throws on a bus error (§5). An address NACK is the usual cause (a silent chip); the
+ * message is the only thing that tells the kinds apart.
+ */
+function statusOf(e: unknown): I2cStatus {
+  const text = e instanceof Error ? e.message : "";
+  if (text.toLowerCase().indexOf("nack") >= 0 || text.toLowerCase().indexOf("acknowledge") >= 0) return I2cStatus.nackAddress;
+  return I2cStatus.busError;
+}
+
+export class EspruinoI2cBus implements I2cBus {
+  /** One repeated-start target, its address set per call. */
+  private readonly target: EspruinoI2cTarget = { address: 0, stop: false };
+
+  constructor(
+    private readonly i2c: EspruinoI2c,
+    private readonly pool: FramePool,
+  ) {}
+
+  write(address: number, data: number[], count: number): I2cStatus {
+    try {
+      this.i2c.writeTo(address, this.pool.copy(data, count));
+    } catch (e) {
+      return statusOf(e);
+    }
+    return I2cStatus.ok;
+  }
+
+  read(address: number, into: number[], count: number): I2cStatus {
+    try {
+      const answer = this.i2c.readFrom(address, count);
+      for (let i = 0; i < count; i++) into[i] = answer[i] & 0xff;
+    } catch (e) {
+      return statusOf(e);
+    }
+    return I2cStatus.ok;
+  }
+
+  writeRead(address: number, data: number[], writeCount: number, into: number[], readCount: number): I2cStatus {
+    this.target.address = address;
+    try {
+      // The register-pointer read: write without stop, then read after a repeated start (§7 I2C).
+      this.i2c.writeTo(this.target, this.pool.copy(data, writeCount));
+      const answer = this.i2c.readFrom(address, readCount);
+      for (let i = 0; i < readCount; i++) into[i] = answer[i] & 0xff;
+    } catch (e) {
+      return statusOf(e);
+    }
+    return I2cStatus.ok;
+  }
+}
+
+/** The received characters as bytes, into a buffer that grows to the longest chunk and is reused. */
+class SerialReceiver {
+  private readonly bytes: number[] = [];
+  constructor(private readonly callback: (data: number[], count: number) => void) {}
+  deliver(data: string): void {
+    const n = data.length;
+    while (this.bytes.length < n) this.bytes.push(0);
+    for (let i = 0; i < n; i++) this.bytes[i] = data.charCodeAt(i) & 0xff;
+    this.callback(this.bytes, n);
+  }
+}
+
+export class EspruinoSerialPort implements SerialPort {
+  constructor(
+    private readonly serial: EspruinoSerial,
+    private readonly pool: FramePool,
+  ) {}
+
+  write(data: number[], count: number): void {
+    this.serial.write(this.pool.copy(data, count));
+  }
+
+  onReadable(callback: (data: number[], count: number) => void): void {
+    const receiver = new SerialReceiver(callback);
+    this.serial.on("data", function (data: string): void {
+      receiver.deliver(data);
+    });
+  }
+}
+
+/** A peripheral global (SPI1, I2C1, Serial1) by name; throws naming it when the board has none. */
+export function peripheral(g: EspruinoGlobal, name: string): unknown {
+  const p = g[name];
+  if (p === undefined) throw new Error("espruino: no peripheral " + name + " on this board");
+  return p;
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+// The file an Espruino board runs: dist/<board>.js, one minified ES2015 IIFE holding the firmware,
+// the board's own AFE driver and EMS transport, and the Espruino adapter (hal/espruino/), which
+// starts the BMS when the file is loaded (../shared/reference/espruino.md §10, §11).
+// Every source file esbuild put in the bundle is linted with the target subset
+// (scripts/lint-target-rules.js): the build fails naming the construct and file:line, because
+// Espruino would only fail when that code first runs (§1 rule 2).
+// npm run build -- --board <name> | --all
+import { build, type Plugin } from "esbuild";
+import { ESLint, type Linter } from "eslint";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { boards, findBoard } from "../boards/index";
+import type { BoardDefinition } from "../boards/types";
+import { afeFactory, emsFactory } from "./bundle";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface EspruinoBuild {
+  board: string;
+  code: string;
+  bytes: number;
+  gzipBytes: number;
+  /** The source files esbuild read, relative to the repository (all of them are linted). */
+  inputs: string[];
+  /** Bytes each source file left in the output after tree shaking (0: imported, none kept). */
+  outputBytes: Record<string, number>;
+}
+
+export interface EspruinoBuildOptions {
+  /**
+   * Statements placed before start-up, with `board` in scope (tests: a broken configuration, or
+   * an import of a file outside the subset to prove the lint gate).
+   */
+  prelude?: string[];
+}
+
+const spec = (path: string): string => JSON.stringify(join(root, path));
+
+/** The entry module: imports only this board's driver and transport, then boots. */
+function entry(board: BoardDefinition, prelude: string[]): string {
+  const afe = afeFactory(board.afe.type);
+  const ems = emsFactory(board);
+  return [
+    `import { wireShell } from ${spec("firmware/wire.ts")};`,
+    `import { ${afe} } from ${spec("firmware/wire-afe.ts")};`,
+    ems === undefined ? "" : `import { ${ems} } from ${spec("firmware/wire-ems.ts")};`,
+    `import { boot } from ${spec("hal/espruino/boot.ts")};`,
+    `import { board } from ${spec(`boards/${board.name}.ts`)};`,
+    ...prelude,
+    // `global` is Espruino's global object: pins and peripherals are its properties (§7).
+    `export const app = boot(global, board, function (platform) {`,
+    `  return wireShell(board, platform, ${afe}(board, board.afe, platform), ${ems === undefined ? "undefined" : `${ems}(board.ems, board.ems.transport, platform)`});`,
+    `});`,
+  ].join("\n");
+}
+
+/**
+ * firmware/ and hal/ modules only define things (start-up is in the entry), so a module whose
+ * exports the board does not use can go entirely: without this, esbuild keeps the top-level
+ * constant tables of the other families' drivers.
+ */
+const sideEffectFree: Plugin = {
+  name: "side-effect-free",
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (args) => {
+      const base = resolve(args.resolveDir, args.path);
+      const file = [base, `${base}.ts`, join(base, "index.ts")].find((f) => existsSync(f) && f.endsWith(".ts"));
+      if (file === undefined) return undefined;
+      const rel = relative(root, file);
+      return { path: file, sideEffects: !(rel.startsWith("firmware/") || rel.startsWith("hal/")) };
+    });
+  },
+};
+
+let linter: ESLint | undefined;
+const lintCache = new Map<string, string[]>();
+
+/** Subset violations in `files` (repository-relative), as "file:line:col rule: message". */
+export async function lintSubset(files: string[]): Promise<string[]> {
+  // eslint.config.js holds only firmware/ and hal/ to the subset; a bundle also carries boards/.
+  if (linter === undefined) {
+    // The same rules eslint.config.js applies (a plain .js module, loaded by path: it has no types).
+    const rules = (await import(pathToFileURL(join(root, "scripts", "lint-target-rules.js")).href)) as { targetRules: Linter.RulesRecord };
+    linter = new ESLint({ cwd: root, overrideConfig: [{ files: ["**/*.ts", "**/*.js"], rules: rules.targetRules }] });
+  }
+  const todo = files.filter((f) => !lintCache.has(f));
+  if (todo.length > 0) {
+    const results = await linter.lintFiles(todo.map((f) => join(root, f)));
+    for (const r of results) {
+      const file = relative(root, r.filePath);
+      lintCache.set(
+        file,
+        r.messages.filter((m) => m.severity === 2).map((m) => `${file}:${m.line}:${m.column} ${m.ruleId ?? "(parse)"}: ${m.message}`),
+      );
+    }
+  }
+  return files.flatMap((f) => lintCache.get(f) ?? []);
+}
+
+/** The Espruino file for `boardName`; throws listing every construct outside the subset. */
+export async function buildEspruino(boardName: string, options: EspruinoBuildOptions = {}): Promise<EspruinoBuild> {
+  const board = findBoard(boardName);
+  if (board.mcu.family !== "espruino") throw new Error(`board ${board.name}: mcu.family is ${board.mcu.family}, not espruino`);
+  const result = await build({
+    stdin: { contents: entry(board, options.prelude ?? []), resolveDir: root, loader: "ts", sourcefile: `${board.name}.ts` },
+    absWorkingDir: root,
+    bundle: true,
+    format: "iife",
+    globalName: "tsbms",
+    // §11: ES2015 so classes stay native; esbuild lowers ?. ?? ** that the source may hold.
+    target: "es2015",
+    minify: true,
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+    platform: "neutral",
+    plugins: [sideEffectFree],
+  });
+  // Every input but the generated entry (named after the board, not a file on disk).
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => existsSync(join(root, f)));
+  const problems = await lintSubset(inputs);
+  if (problems.length > 0) {
+    throw new Error(`board ${board.name}: ${problems.length} construct(s) outside the Espruino subset:\n  ${problems.join("\n  ")}`);
+  }
+  const code = result.outputFiles[0].text;
+  const outputBytes: Record<string, number> = {};
+  for (const f of inputs) outputBytes[f] = 0;
+  for (const out of Object.values(result.metafile.outputs)) {
+    for (const [f, v] of Object.entries(out.inputs)) if (f in outputBytes) outputBytes[f] += v.bytesInOutput;
+  }
+  return { board: board.name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code).length, inputs, outputBytes };
+}
+
+/** A NodeMCU board is built by scripts/build-lua.ts when it exists. */
+async function buildNodemcu(board: BoardDefinition): Promise<void> {
+  const file = join(root, "scripts", "build-lua.ts");
+  if (existsSync(file)) {
+    const mod = (await import(pathToFileURL(file).href)) as { buildLua?: (name: string) => Promise<{ file?: string; bytes?: number } | undefined> };
+    if (typeof mod.buildLua === "function") {
+      const lua = await mod.buildLua(board.name);
+      console.log(`${lua?.file !== undefined ? relative(root, lua.file) : board.name}: ${lua?.bytes ?? "?"} bytes (Lua, scripts/build-lua.ts)`);
+      return;
+    }
+  }
+  console.log(`${board.name}: skipped, a NodeMCU (Lua) board: there is no Lua build (scripts/build-lua.ts buildLua) yet`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const i = argv.indexOf("--board");
+  let names: string[];
+  if (argv.includes("--all")) names = boards.map((b) => b.name);
+  else if (i >= 0 && argv[i + 1] !== undefined) names = [argv[i + 1]];
+  else throw new Error("usage: npm run build -- --board <name> | --all");
+  mkdirSync(join(root, "dist"), { recursive: true });
+  for (const name of names) {
+    const board = findBoard(name);
+    if (board.mcu.family !== "espruino") {
+      await buildNodemcu(board);
+      continue;
+    }
+    const b = await buildEspruino(name);
+    const file = join(root, "dist", `${b.board}.js`);
+    writeFileSync(file, b.code);
+    console.log(`${relative(root, file)}: ${b.bytes} bytes (${b.gzipBytes} gzipped), ${b.inputs.length} source files, subset lint clean`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    console.error(`build: ${(e as Error).message}`);
+    process.exitCode = 2;
+  });
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+// Each Espruino board's built file (scripts/build.ts) runs in a node:vm stand-in that offers only
+// Espruino's globals and lacks the built-ins Espruino lacks (shared/reference/espruino.md §3),
+// backed by the simulator's chip emulators: it starts, closes its paths, tracks the pack, opens
+// the charge path on an over-voltage, lets nothing escape, and matches the TypeScript firmware
+// on the simulator's Rig tick for tick.
+import { beforeAll, describe, expect, it } from "vitest";
+import { boards } from "../../boards/index";
+import type { BoardDefinition } from "../../boards/types";
+import { Rig } from "../../sim/rig";
+import { buildEspruino, type EspruinoBuild } from "../../scripts/build";
+import { EspruinoStandIn } from "./standin";
+import { absentGlobals } from "./restrict";
+
+const espruinoBoards = boards.filter((b) => b.mcu.family === "espruino");
+const seed = 7;
+const initialSocPct = 60;
+const ambientCelsius = 25;
+/** A 0.3 C discharge, mA (negative: out of the pack). */
+const dischargeMa = (b: BoardDefinition): number => -Math.round((b.pack.capacityMah * 3) / 10);
+
+const builds = new Map<string, EspruinoBuild>();
+beforeAll(async () => {
+  for (const b of espruinoBoards) builds.set(b.name, await buildEspruino(b.name));
+});
+
+function standIn(b: BoardDefinition): EspruinoStandIn {
+  const build = builds.get(b.name);
+  if (build === undefined) throw new Error(`no build for ${b.name}`);
+  return new EspruinoStandIn(b, build.code, { seed, initialSocPct, ambientCelsius });
+}
+
+describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the Espruino build of %s in the stand-in", (_name, board) => {
+  it("holds only the board's own AFE driver and EMS transport", () => {
+    const bytes = builds.get(board.name)?.outputBytes ?? {};
+    const kept = (dir: string): number => Object.entries(bytes).filter(([f]) => f.startsWith(dir)).reduce((s, [, n]) => s + n, 0);
+    const own = board.afe.type.startsWith("ltc") ? "hal/ltc681x/" : board.afe.type === "bq76952" ? "hal/bq76952/" : "hal/bq769x0/";
+    for (const dir of ["hal/ltc681x/", "hal/bq76952/", "hal/bq769x0/"]) {
+      if (dir === own) expect(kept(dir), dir).toBeGreaterThan(0);
+      else expect(kept(dir), dir).toBe(0);
+    }
+    const transport = board.ems?.transport.kind;
+    expect(kept("hal/mcp2515/") > 0).toBe(transport === "mcp2515");
+    expect(kept("hal/slcan/") > 0).toBe(transport === "slcan");
+    expect(kept("hal/espruino/")).toBeGreaterThan(0);
+  });
+
+  it("runs 600 ticks of a discharge with no escaped exception, closes its paths and tracks the pack", () => {
+    const s = standIn(board);
+    const names = s.globalNames();
+    for (const g of absentGlobals) expect(names, g).not.toContain(g);
+    expect(s.app.error).toBeUndefined();
+    expect(s.printed.join("\n")).toContain("running every");
+    let closedAt = -1;
+    let worstMv = 0;
+    for (let k = 0; k < 600; k++) {
+      s.step(dischargeMa(board), board.tickMs);
+      const out = s.app.last;
+      if (closedAt < 0 && out !== undefined && out.chargeEnable && out.dischargeEnable && s.chargeOn() && s.dischargeOn()) closedAt = k;
+      const m = s.app.shell?.inputs.measurements;
+      if (k >= 20 && m !== undefined && m.cellsValid) {
+        for (let i = 0; i < board.pack.seriesCount; i++) worstMv = Math.max(worstMv, Math.abs(m.cellMv[i] - s.pack.cellVolts(i) * 1000));
+      }
+      expect(s.watchdogExpired(), `watchdog at tick ${k}`).toBe(false);
+    }
+    expect(s.app.ticks).toBe(600);
+    expect(s.app.escaped).toBe(0);
+    expect(s.uncaught).toBe(0);
+    expect(s.app.shell?.internalErrors).toBe(0);
+    expect(closedAt).toBeGreaterThanOrEqual(0);
+    expect(s.dischargeOn()).toBe(true);
+    expect(s.trueCurrentMa).toBe(dischargeMa(board));
+    // The chips' ADC noise and quantisation, a few mV; a wrong byte order would be volts off.
+    expect(worstMv).toBeGreaterThan(0);
+    expect(worstMv).toBeLessThan(15);
+    expect(s.watchdog.enabled && !s.watchdog.auto).toBe(true);
+    expect(s.watchdog.kicks).toBeGreaterThan(500);
+    expect(s.spiModeErrors).toBe(0);
+  });
+
+  it("opens the charge path when a cell is forced over its over-voltage fault level", () => {
+    const s = standIn(board);
+    for (let k = 0; k < 100; k++) s.step(dischargeMa(board), board.tickMs);
+    expect(s.chargeOn()).toBe(true);
+    const ovMv = board.pack.protection.cellOvMv.faultLevel + 50;
+    s.forcedCellVolts[0] = ovMv / 1000;
+    for (let k = 0; k < 200; k++) s.step(0, board.tickMs);
+    expect(s.app.last?.chargeEnable).toBe(false);
+    expect(s.chargeOn()).toBe(false);
+    expect(s.app.last?.maxCellMv).toBeGreaterThanOrEqual(ovMv - 10);
+    expect(s.app.escaped + s.uncaught).toBe(0);
+  });
+
+  it("gives the same outputs as the TypeScript firmware on the Rig, tick for tick", () => {
+    const s = standIn(board);
+    const rig = new Rig({ board, seed, initialSocPct, spread: {}, ambientCelsius });
+    const fromBundle: string[] = [];
+    const fromRig: string[] = [];
+    for (let k = 0; k < 300; k++) {
+      const demand = k < 150 ? dischargeMa(board) : Math.round(board.pack.capacityMah / 5);
+      s.step(demand, board.tickMs);
+      rig.trueCurrentMa = rig.gate(demand);
+      rig.pack.step(board.tickMs / 1000, rig.trueCurrentMa / 1000);
+      rig.platform.clock.advance(board.tickMs);
+      rig.afe.update();
+      const r = rig.shell.tick();
+      rig.ems?.update();
+      const o = s.app.last;
+      fromBundle.push(o === undefined ? "none" : `${k} ${o.mode} ${o.chargeEnable} ${o.dischargeEnable} ${o.socCentiPct} ${o.minCellMv} ${o.chargeCurrentLimitMa}`);
+      fromRig.push(`${k} ${r.mode} ${r.chargeEnable} ${r.dischargeEnable} ${r.socCentiPct} ${r.minCellMv} ${r.chargeCurrentLimitMa}`);
+    }
+    expect(fromBundle).toEqual(fromRig);
+  });
+
+  it("prints why and runs nothing when the configuration is rejected", async () => {
+    const bad = await buildEspruino(board.name, { prelude: ["board.pack.capacityMah = -1;"] });
+    const s = new EspruinoStandIn(board, bad.code, { seed, initialSocPct, ambientCelsius });
+    for (let k = 0; k < 20; k++) s.step(0, board.tickMs);
+    expect(s.app.error).toMatch(/configuration rejected: .*capacityMah/);
+    expect(s.printed.join("\n")).toMatch(/not started: configuration rejected: .*capacityMah/);
+    expect(s.app.ticks).toBe(0);
+    expect(s.watchdog.enabled).toBe(false);
+  });
+});
+
+describe("the Espruino build", () => {
+  it("fails naming file:line and the construct when a bundled file is outside the subset", async () => {
+    const fixture = new URL("./fixtures/outside-subset.ts", import.meta.url).pathname;
+    const prelude = [`import { outsideSubset } from ${JSON.stringify(fixture)};`, "outsideSubset(2);"];
+    await expect(buildEspruino(espruinoBoards[0].name, { prelude })).rejects.toThrow(/test\/espruino\/fixtures\/outside-subset\.ts:5:\d+ no-restricted-properties: .*Array\.from/);
+  });
+});

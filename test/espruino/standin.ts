@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+// An Espruino stand-in: a node:vm context offering only Espruino's globals (pins, SPIx, I2Cx,
+// SerialN, digitalWrite/digitalRead/analogRead, setInterval driven by the test, getTime, E,
+// require("Storage"), console), with the built-ins Espruino lacks removed (restrict.ts), backed by
+// the simulator's pack model and bus-level chip emulators. It is built like sim/rig.ts (same
+// construction order and seeds), so a run can be compared with the TypeScript firmware on the Rig.
+import vm from "node:vm";
+import type { BoardDefinition } from "../../boards/types";
+import type { EspruinoApp } from "../../hal/espruino/boot";
+import { I2cStatus, i2cStatusName } from "../../hal/hal";
+import { createSimAfe, openThermistorCelsius, type SimAfe } from "../../sim/afe-model";
+import { VirtualCanBus } from "../../sim/can-bus";
+import { CurrentSensorModel } from "../../sim/current-sensor";
+import { SimEms, canTransport, slcanTransport } from "../../sim/ems-node";
+import { Mcp2515Emulator } from "../../sim/emulators/mcp2515";
+import type { SimSpiDevice } from "../../sim/hal/bus";
+import { SimPlatform } from "../../sim/hal/platform";
+import { SimSerialLink } from "../../sim/hal/serial";
+import { PackModel } from "../../sim/pack";
+import { espruinoContext } from "./restrict";
+
+/** An Espruino pin object: the stand-in knows it by name. */
+export class Pin {
+  constructor(readonly name: string) {}
+}
+
+function pinOf(p: unknown, what: string): Pin {
+  if (!(p instanceof Pin)) throw new TypeError(`${what}: expected a pin object, got ${String(p)}`);
+  return p;
+}
+
+function bytesOf(data: unknown, what: string): number[] {
+  if (Array.isArray(data)) return data.map((b) => Number(b) & 0xff);
+  if (typeof data === "number") return [data & 0xff];
+  if (typeof data === "string") return [...data].map((c) => c.charCodeAt(0) & 0xff);
+  throw new TypeError(`${what}: unsupported data ${String(data)}`);
+}
+
+export interface StandInOptions {
+  seed: number;
+  initialSocPct: number;
+  ambientCelsius: number;
+}
+
+export class EspruinoStandIn {
+  readonly platform = new SimPlatform();
+  readonly pack: PackModel;
+  readonly afe: SimAfe;
+  readonly canBus: VirtualCanBus | undefined;
+  readonly ems: SimEms | undefined;
+  trueCurrentMa = 0;
+  /** Cell voltages forced on the AFE's inputs (a fault the pack model cannot make quickly). */
+  readonly forcedCellVolts: (number | undefined)[];
+  readonly levels = new Map<string, number>();
+  readonly printed: string[] = [];
+  /** Exceptions that escaped an interval callback (Espruino would print "Uncaught …"). */
+  uncaught = 0;
+  readonly watchdog = { timeoutS: 0, auto: true, kicks: 0, lastKickMs: -1, enabled: false };
+  /** SPI frames clocked with a mode other than the one the chip behind that CS needs. */
+  spiModeErrors = 0;
+  readonly storage = new Map<string, string>();
+  private readonly intervals: { fn: () => void; ms: number; nextMs: number }[] = [];
+  private readonly context: vm.Context;
+
+  constructor(
+    readonly board: BoardDefinition,
+    code: string,
+    o: StandInOptions,
+  ) {
+    const cells = board.pack.seriesCount;
+    const thermistors = board.pack.temperatureCount;
+    this.pack = new PackModel({
+      chemistry: board.pack.chemistry,
+      seriesCount: cells,
+      capacityAh: board.pack.capacityMah / 1000,
+      seed: o.seed,
+      spread: {},
+      initialSocPct: o.initialSocPct,
+      ambientCelsius: o.ambientCelsius,
+      bleedOhms: board.afe.bleedOhms,
+    });
+    this.forcedCellVolts = new Array<number | undefined>(cells).fill(undefined);
+    const thermistorCell = Array.from({ length: thermistors }, (_, k) => Math.floor(((k + 0.5) * cells) / thermistors));
+    this.afe = createSimAfe(
+      this.platform,
+      board,
+      {
+        cellVolts: (i) => this.forcedCellVolts[i] ?? this.pack.cellVolts(i),
+        setBleed: (i, on) => this.pack.setBleed(i, on),
+        thermistorCelsius: (k) => (thermistors > 0 ? this.pack.cellCelsius(thermistorCell[k]) : openThermistorCelsius),
+        packCurrentMa: () => this.trueCurrentMa,
+      },
+      o.seed + 1,
+    );
+    const cs = board.currentSensor;
+    if (cs !== undefined) {
+      const sensor = new CurrentSensorModel({
+        seed: o.seed + 2,
+        resolutionBits: cs.resolutionBits,
+        milliampsPerCount: cs.milliampsPerCount,
+        zeroCount: cs.zeroCount,
+        offsetMa: cs.milliampsPerCount / 3,
+        gainErrorPermille: 5,
+        noiseMa: cs.milliampsPerCount / 2,
+      });
+      this.platform.attachAnalog(cs.pin, cs.resolutionBits, () => sensor.rawCount(this.trueCurrentMa));
+    }
+    const expectedMode = new Map<string, number>();
+    if (board.afe.type === "ltc6811" || board.afe.type === "ltc6813") expectedMode.set(board.afe.select, 3);
+    let serial: SimSerialLink | undefined;
+    const link = board.ems;
+    if (link !== undefined) {
+      const t = link.transport;
+      if (t.kind === "mcp2515") {
+        this.canBus = new VirtualCanBus({ bitrate: t.bitrate });
+        this.platform.attachSpi(t.spiBus, t.select, new Mcp2515Emulator({ crystalHz: t.crystalHz, bus: this.canBus, name: "bms" }));
+        expectedMode.set(t.select, 0);
+      } else {
+        serial = new SimSerialLink();
+        this.platform.attachSerial(t.serial, serial.device);
+      }
+    }
+    this.context = espruinoContext();
+    Object.assign(this.context, this.globals(expectedMode));
+    vm.runInContext(code, this.context, { filename: `${board.name}.js` });
+    let transport = this.canBus === undefined ? undefined : canTransport(this.canBus);
+    if (serial !== undefined) transport = slcanTransport(serial);
+    this.ems = transport === undefined ? undefined : new SimEms({ transport, clock: this.platform.clock, periodMs: 0, actions: [], log: false });
+  }
+
+  /** What the bundle's start-up returned (`tsbms.app`). */
+  get app(): EspruinoApp {
+    return (this.context.tsbms as { app: EspruinoApp }).app;
+  }
+
+  /** Names the context offers, for a test that checks nothing else leaks in. */
+  globalNames(): string[] {
+    return vm.runInContext("Object.getOwnPropertyNames(global)", this.context) as string[];
+  }
+
+  private globals(expectedMode: Map<string, number>): Record<string, unknown> {
+    const g: Record<string, unknown> = {};
+    for (const name of this.board.mcu.pins) g[name] = new Pin(name);
+    const p = this.platform;
+    const clock = p.clock;
+    const spiNames = new Set(["SPI1", "SPI2", "SPI3", ...this.board.spi.map((b) => b.name)]);
+    for (const bus of spiNames) {
+      let config: { baud: number; mode: number } | undefined;
+      const devices = new Map<string, SimSpiDevice>();
+      g[bus] = {
+        setup: (o: { sck: unknown; miso: unknown; mosi: unknown; baud: number; mode: number }) => {
+          pinOf(o.sck, `${bus}.setup sck`);
+          pinOf(o.miso, `${bus}.setup miso`);
+          pinOf(o.mosi, `${bus}.setup mosi`);
+          config = { baud: o.baud, mode: o.mode };
+        },
+        send: (data: unknown, nss: unknown) => {
+          if (config === undefined) throw new Error(`${bus}.send before ${bus}.setup`);
+          const cs = pinOf(nss, `${bus}.send nss`).name;
+          const want = expectedMode.get(cs);
+          if (want !== undefined && want !== config.mode) this.spiModeErrors++;
+          let d = devices.get(cs);
+          if (d === undefined) {
+            d = p.spi({ bus, select: cs, hz: config.baud, mode: config.mode }) as SimSpiDevice;
+            devices.set(cs, d);
+          }
+          const tx = bytesOf(data, `${bus}.send`);
+          const rx = new Array<number>(tx.length).fill(0);
+          d.transfer(tx, rx, tx.length);
+          return Uint8Array.from(rx);
+        },
+      };
+    }
+    const i2cNames = new Set(["I2C1", "I2C2", "I2C3", ...this.board.i2c.map((b) => b.name)]);
+    for (const name of i2cNames) {
+      let ready = false;
+      let pending: { address: number; bytes: number[] } | undefined;
+      const fail = (s: I2cStatus, address: number): void => {
+        if (s !== I2cStatus.ok) throw new Error(`I2C Error: ${s === I2cStatus.nackAddress ? "NACK" : i2cStatusName[s]} at 0x${address.toString(16)}`);
+      };
+      g[name] = {
+        setup: (o: { scl: unknown; sda: unknown; bitrate: number }) => {
+          pinOf(o.scl, `${name}.setup scl`);
+          pinOf(o.sda, `${name}.setup sda`);
+          ready = true;
+        },
+        writeTo: (a: number | { address: number; stop: boolean }, data: unknown) => {
+          if (!ready) throw new Error(`${name}.writeTo before ${name}.setup`);
+          const bytes = bytesOf(data, `${name}.writeTo`);
+          if (typeof a === "object" && !a.stop) pending = { address: a.address, bytes };
+          else {
+            const address = typeof a === "object" ? a.address : a;
+            fail(p.i2cBus(name).write(address, bytes, bytes.length), address);
+          }
+        },
+        readFrom: (address: number, n: number) => {
+          if (!ready) throw new Error(`${name}.readFrom before ${name}.setup`);
+          const into = new Array<number>(n).fill(0);
+          const w = pending;
+          pending = undefined;
+          if (w !== undefined && w.address === address) fail(p.i2cBus(name).writeRead(address, w.bytes, w.bytes.length, into, n), address);
+          else fail(p.i2cBus(name).read(address, into, n), address);
+          return Uint8Array.from(into);
+        },
+      };
+    }
+    const serialNames = new Set(["Serial1", "Serial2", "Serial3"]);
+    if (this.board.ems?.transport.kind === "slcan") serialNames.add(this.board.ems.transport.serial);
+    for (const name of serialNames) {
+      let port: ReturnType<SimPlatform["serial"]> | undefined;
+      const open = () => (port ??= p.serial({ port: name, baud: 0, receive: "", transmit: "" }));
+      g[name] = {
+        setup: (baud: number, o: { rx: unknown; tx: unknown }) => {
+          pinOf(o.rx, `${name}.setup rx`);
+          pinOf(o.tx, `${name}.setup tx`);
+          if (!(baud > 0)) throw new Error(`${name}.setup: baud ${baud}`);
+        },
+        write: (data: unknown) => {
+          const bytes = bytesOf(data, `${name}.write`);
+          open().write(bytes, bytes.length);
+        },
+        on: (event: string, cb: (data: string) => void) => {
+          if (event !== "data") throw new Error(`${name}.on: event ${event}`);
+          open().onReadable((data, count) => cb(String.fromCharCode(...data.slice(0, count))));
+        },
+      };
+    }
+    const analog = new Map<string, { read: () => number; resolution: number }>();
+    g.digitalWrite = (pin: unknown, v: number) => this.levels.set(pinOf(pin, "digitalWrite").name, v === 0 || v === (false as unknown) ? 0 : 1);
+    g.digitalRead = (pin: unknown) => this.levels.get(pinOf(pin, "digitalRead").name) ?? 0;
+    g.analogRead = (pin: unknown) => {
+      const name = pinOf(pin, "analogRead").name;
+      let a = analog.get(name);
+      if (a === undefined) {
+        a = p.analogIn({ pin: name });
+        analog.set(name, a);
+      }
+      return a.read() / (2 ** a.resolution - 1);
+    };
+    g.getTime = () => clock.nowMs() / 1000;
+    g.setInterval = (fn: () => void, ms: number) => {
+      if (typeof fn !== "function" || !(ms > 0)) throw new Error(`setInterval(${typeof fn}, ${ms})`);
+      this.intervals.push({ fn, ms, nextMs: clock.nowMs() + ms });
+      return this.intervals.length;
+    };
+    g.clearInterval = (id: number) => this.intervals.splice(id - 1, 1);
+    g.E = {
+      enableWatchdog: (s: number, auto: boolean) => Object.assign(this.watchdog, { timeoutS: s, auto: auto !== false, enabled: true, lastKickMs: clock.nowMs() }),
+      kickWatchdog: () => {
+        this.watchdog.kicks++;
+        this.watchdog.lastKickMs = clock.nowMs();
+      },
+      getErrorFlags: () => [],
+    };
+    const storage = this.storage;
+    g.require = (name: string) => {
+      if (name !== "Storage") throw new Error(`Module ${name} not found`);
+      return { read: (n: string) => storage.get(n), write: (n: string, d: string) => (storage.set(n, d), true), erase: (n: string) => storage.delete(n) };
+    };
+    g.console = { log: (...a: unknown[]) => this.printed.push(a.map(String).join(" ")) };
+    return g;
+  }
+
+  /** Would the watchdog have reset the MCU by now? */
+  watchdogExpired(): boolean {
+    return this.watchdog.enabled && this.platform.clock.nowMs() - this.watchdog.lastKickMs > this.watchdog.timeoutS * 1000;
+  }
+
+  chargeOn(): boolean {
+    const fets = this.afe.fets();
+    if (fets !== undefined) return fets.charge;
+    const s = this.board.switches;
+    return s !== undefined && this.levels.get(s.chargePin) === s.onLevel;
+  }
+
+  dischargeOn(): boolean {
+    const fets = this.afe.fets();
+    if (fets !== undefined) return fets.discharge;
+    const s = this.board.switches;
+    return s !== undefined && this.levels.get(s.dischargePin) === s.onLevel;
+  }
+
+  /** One period as sim/run.ts takes it: current through the FETs, pack, clock, chip, then timers. */
+  step(demandMa: number, tickMs: number): void {
+    this.trueCurrentMa = demandMa > 0 && !this.chargeOn() ? 0 : demandMa < 0 && !this.dischargeOn() ? 0 : demandMa;
+    this.pack.step(tickMs / 1000, this.trueCurrentMa / 1000);
+    this.platform.clock.advance(tickMs);
+    this.afe.update();
+    const now = this.platform.clock.nowMs();
+    for (const t of this.intervals) {
+      while (t.nextMs <= now) {
+        t.nextMs += t.ms;
+        try {
+          t.fn();
+        } catch {
+          this.uncaught++;
+        }
+      }
+    }
+    this.ems?.update();
+  }
+}
