@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["eslint.config.js", "scripts/*.js"],
+    files: ["eslint.config.js", "scripts/*.js", "scripts/tstl-plugins/*.cjs"],
     ...tseslint.configs.disableTypeChecked,
   },
   {

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Builds the running BMS from a board definition on any Platform (Espruino, NodeMCU, simulator):
 // opens the pins and the current sensor the board names, and hands them with the board's AFE
-// driver (firmware/wire-afe.ts) to the shell. The same code runs on the board and in the
-// simulator, so the wiring is tested too.
+// driver and EMS link (made by the board's own factories, firmware/wire-afe-*.ts and
+// firmware/wire-ems-*.ts) to the shell. The same code runs on the board and in the simulator
+// (firmware/wire-any.ts), so the wiring is tested too.
 import type { BoardDefinition } from "../boards/types";
 import type { Afe } from "../hal/afe";
 import type { Platform } from "../hal/hal";
 import { ShuntCurrentSense } from "../hal/current-sense";
 import { BmsShell } from "./shell";
 import type { ShellSwitchPins } from "./shell";
-import { wireAfe } from "./wire-afe";
-import { wireEms } from "./wire-ems";
 import type { EmsLinkOptions } from "./ems/ems-link";
 
 /** Hardware watchdog period: ten ticks without a good AFE read resets the MCU. */
@@ -47,9 +46,4 @@ export function wireShell(board: BoardDefinition, platform: Platform, afe: Afe, 
     ems: ems,
     storage: platform.storage,
   });
-}
-
-/** The whole BMS for any board (simulator, tests): its AFE driver, its EMS link and the shell. */
-export function wireBoard(board: BoardDefinition, platform: Platform): BmsShell {
-  return wireShell(board, platform, wireAfe(board, platform), wireEms(board, platform));
 }

@@ -4,7 +4,8 @@
 //  - simulator speed: simulated seconds per wall second at a 100 ms tick;
 //  - firmware step cost on Node (the pure core alone, and a whole tick through driver + emulator);
 //  - AFE bus traffic per tick (bytes and transactions);
-//  - the firmware bundled by esbuild as one minified ES2015 file, and what its AFE driver adds.
+//  - the firmware bundled by esbuild as one minified ES2015 file, and what its AFE driver adds;
+//  - Espruino boards: estimated JsVars in steady state and the 16-cell budgets (scripts/espruino-budget.ts).
 import { PerformanceObserver } from "node:perf_hooks";
 import { boards, findBoard } from "../boards/index";
 import { createMeasurements, createState } from "../firmware/state";
@@ -15,6 +16,7 @@ import { runScenario } from "../sim/run";
 import { bundleFirmware } from "./bundle";
 import { slcanBench, slcanBenchLines } from "./slcan-bench";
 import { frameBits } from "../sim/can-bus";
+import { boardBudget, budgetLines } from "./espruino-budget";
 
 /** Garbage collections V8 ran while `work` ran: 0 means the work allocated nothing lasting. */
 async function gcRunsDuring(work: () => void): Promise<number> {
@@ -104,6 +106,11 @@ async function main(): Promise<void> {
     const bundle = await bundleFirmware(board.name);
     const bare = await bundleFirmware(board.name, { withoutAfe: true });
     console.log(`  bundle: ${bundle.bytes} bytes (${bundle.gzipBytes} gzipped), of which the ${board.afe.type} driver adds ${bundle.bytes - bare.bytes} bytes`);
+    if (board.mcu.family === "espruino") {
+      // Steady-state JsVars (espruino.md §6 cost model) after 100 and 10,000 ticks: equal when nothing is allocated per tick.
+      const budget = boardBudget(board, [100, 10000]);
+      for (const line of budgetLines(budget, board.pack.seriesCount, core.micros, (r.summary.wallS * 1e6) / r.summary.ticks)) console.log(`  ${line}`);
+    }
   }
   const core = stepCostMicros(findBoard("wifi-ltc6813-16s").pack);
   const gcs = await gcRunsDuring(() => core.run(1000000));

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The NodeMCU build: one Lua 5.3 file per board (dist/<board>.lua) through typescript-to-lua.
 // A small entry module is generated per board that imports only that board's AFE factory and EMS
-// transport (firmware/wire-afe.ts, firmware/wire-ems.ts), the shell wiring and the NodeMCU
-// platform (hal/nodemcu/), and starts the tmr control loop. The board is validated first; any
-// compiler diagnostic fails the build, naming file and line (lua.md §5).
+// transport (firmware/wire-afe-<family>.ts, firmware/wire-ems-<transport>.ts: TSTL bundles every
+// module imported, it does not drop unused ones), the shell wiring and the NodeMCU platform
+// (hal/nodemcu/), and starts the tmr control loop. The board is validated first; any compiler
+// diagnostic fails the build, naming file and line (lua.md §5). The options, plugins included
+// (scripts/tstl-plugins/portable-shifts.cjs), are tsconfig.lua.json's; the output is then
+// compacted (scripts/lua-compact.ts).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import * as ts from "typescript";
@@ -11,6 +14,9 @@ import * as tstl from "typescript-to-lua";
 import { findBoard } from "../boards/index";
 import { validateBoard } from "../boards/validate";
 import type { BoardDefinition } from "../boards/types";
+import { afeFactory, emsFactory } from "./bundle";
+import { compactLua } from "./lua-compact";
+import { luaCompilerOptions } from "./lua-config";
 
 const root = join(import.meta.dirname, "..");
 const distDir = join(root, "dist");
@@ -26,29 +32,40 @@ function from(path: string): string {
   return relative(entryDir, join(root, path)).split("\\").join("/");
 }
 
-function afeLines(board: BoardDefinition): string[] {
+/** The AFE type guard of each family in boards/types.ts, for the generated entry. */
+function afeCheck(board: BoardDefinition): { imports: string[]; test: string } {
   const t = board.afe.type;
-  if (t === "ltc6811" || t === "ltc6813") {
-    return [`import { ltc681xAfe } from "${from("firmware/wire-afe")}";`, `import { isLtc681x } from "${from("boards/types")}";`, "function afe(platform: Platform): Afe {", "  const a = board.afe;", '  if (!isLtc681x(a)) throw new Error("board afe is not an LTC681x");', "  return ltc681xAfe(board, a, platform);", "}"];
-  }
-  if (t === "bq76952") {
-    return [`import { bq76952Afe } from "${from("firmware/wire-afe")}";`, "function afe(platform: Platform): Afe {", "  const a = board.afe;", '  if (a.type !== "bq76952") throw new Error("board afe is not a bq76952");', "  return bq76952Afe(board, a, platform);", "}"];
-  }
-  return [`import { bq769x0Afe } from "${from("firmware/wire-afe")}";`, `import { isBq769x0 } from "${from("boards/types")}";`, "function afe(platform: Platform): Afe {", "  const a = board.afe;", '  if (!isBq769x0(a)) throw new Error("board afe is not a bq769x0");', "  return bq769x0Afe(board, a, platform);", "}"];
+  if (t === "ltc6811" || t === "ltc6813") return { imports: [`import { isLtc681x } from "${from("boards/types")}";`], test: "!isLtc681x(a)" };
+  if (t === "bq76952") return { imports: [], test: 'a.type !== "bq76952"' };
+  return { imports: [`import { isBq769x0 } from "${from("boards/types")}";`], test: "!isBq769x0(a)" };
+}
+
+function afeLines(board: BoardDefinition): string[] {
+  const f = afeFactory(board.afe.type);
+  const check = afeCheck(board);
+  return [
+    `import { ${f.name} } from "${from(f.module)}";`,
+    ...check.imports,
+    "function afe(platform: Platform): Afe {",
+    "  const a = board.afe;",
+    `  if (${check.test}) throw new Error("board afe is not ${board.afe.type}");`,
+    `  return ${f.name}(board, a, platform);`,
+    "}",
+  ];
 }
 
 function emsLines(board: BoardDefinition): string[] {
   const ems = board.ems;
   const head = [`import type { EmsLinkOptions } from "${from("firmware/ems/ems-link")}";`];
-  if (ems === undefined) return head.concat(["function ems(_platform: Platform): EmsLinkOptions | undefined {", "  return undefined;", "}"]);
+  const f = emsFactory(board);
+  if (ems === undefined || f === undefined) return head.concat(["function ems(_platform: Platform): EmsLinkOptions | undefined {", "  return undefined;", "}"]);
   const kind = ems.transport.kind;
-  const factory = kind === "mcp2515" ? "mcp2515Ems" : "slcanEms";
   return head.concat([
-    `import { ${factory} } from "${from("firmware/wire-ems")}";`,
+    `import { ${f.name} } from "${from(f.module)}";`,
     "function ems(platform: Platform): EmsLinkOptions | undefined {",
     "  const e = board.ems;",
     `  if (e === undefined || e.transport.kind !== "${kind}") throw new Error("board ems is not ${kind}");`,
-    `  return ${factory}(e, e.transport, platform);`,
+    `  return ${f.name}(e, e.transport, platform);`,
     "}",
   ]);
 }
@@ -97,37 +114,17 @@ function describe(d: ts.Diagnostic): string {
   return where + ts.flattenDiagnosticMessageText(d.messageText, "\n");
 }
 
-/**
- * TSTL lowers `a >>> n` to `(a & 4294967295) >> n`. On a Lua with 32-bit integers (NodeMCU's
- * default, fengari) that decimal literal is a float and `&` raises "number has no integer
- * representation". A hex literal wraps to the integer width (Lua 5.3 manual §3.1): −1 on 32-bit,
- * 0xFFFFFFFF on 64-bit, the same mask both ways.
- */
-export function portableShifts(lua: string): string {
-  return lua.split(" & 4294967295)").join(" & 0xFFFFFFFF)");
-}
-
 function compile(entry: string, outFile: string): LuaBuild {
   const result = tstl.transpileFiles([entry, join(root, "hal/nodemcu/globals.d.ts")], {
-    luaTarget: tstl.LuaTarget.Lua53,
-    luaLibImport: tstl.LuaLibImportKind.RequireMinimal,
+    ...luaCompilerOptions(),
     luaBundle: relative(distDir, outFile),
     luaBundleEntry: entry,
-    noImplicitSelf: true,
-    noImplicitGlobalVariables: true,
-    noHeader: true,
     outDir: distDir,
     rootDir: root,
-    strict: true,
-    target: ts.ScriptTarget.ESNext,
-    lib: ["lib.esnext.d.ts"],
-    types: [],
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    module: ts.ModuleKind.ESNext,
   });
   const problems = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).map(describe);
   if (problems.length > 0) throw new Error(`Lua build of ${relative(root, entry)} failed:\n  ${problems.join("\n  ")}`);
-  const lua = portableShifts(readFileSync(outFile, "utf8"));
+  const lua = compactLua(readFileSync(outFile, "utf8"));
   writeFileSync(outFile, lua);
   return { file: outFile, bytes: Buffer.byteLength(lua) };
 }

@@ -45,14 +45,14 @@ function entry(board: BoardDefinition, prelude: string[]): string {
   const ems = emsFactory(board);
   return [
     `import { wireShell } from ${spec("firmware/wire.ts")};`,
-    `import { ${afe} } from ${spec("firmware/wire-afe.ts")};`,
-    ems === undefined ? "" : `import { ${ems} } from ${spec("firmware/wire-ems.ts")};`,
+    `import { ${afe.name} } from ${spec(`${afe.module}.ts`)};`,
+    ems === undefined ? "" : `import { ${ems.name} } from ${spec(`${ems.module}.ts`)};`,
     `import { boot } from ${spec("hal/espruino/boot.ts")};`,
     `import { board } from ${spec(`boards/${board.name}.ts`)};`,
     ...prelude,
     // `global` is Espruino's global object: pins and peripherals are its properties (§7).
     `export const app = boot(global, board, function (platform) {`,
-    `  return wireShell(board, platform, ${afe}(board, board.afe, platform), ${ems === undefined ? "undefined" : `${ems}(board.ems, board.ems.transport, platform)`});`,
+    `  return wireShell(board, platform, ${afe.name}(board, board.afe, platform), ${ems === undefined ? "undefined" : `${ems.name}(board.ems, board.ems.transport, platform)`});`,
     `});`,
   ].join("\n");
 }

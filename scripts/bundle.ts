@@ -19,33 +19,41 @@ export interface Bundle {
   gzipBytes: number;
 }
 
-/** The factory in firmware/wire-afe.ts for an AFE type. */
-export function afeFactory(type: string): string {
-  if (type === "ltc6811" || type === "ltc6813") return "ltc681xAfe";
-  if (type === "bq76952") return "bq76952Afe";
-  return "bq769x0Afe";
+/** A per-family factory: its exported name and the module (repository path, no extension) it lives in. */
+export interface Factory {
+  name: string;
+  module: string;
 }
 
-/** The factory in firmware/wire-ems.ts for the board's EMS transport, or undefined without a link. */
-export function emsFactory(board: BoardDefinition): "mcp2515Ems" | "slcanEms" | undefined {
-  return board.ems === undefined ? undefined : board.ems.transport.kind === "mcp2515" ? "mcp2515Ems" : "slcanEms";
+/** The AFE factory for an AFE type, in its own module (firmware/wire-afe-<family>.ts). */
+export function afeFactory(type: string): Factory {
+  if (type === "ltc6811" || type === "ltc6813") return { name: "ltc681xAfe", module: "firmware/wire-afe-ltc681x" };
+  if (type === "bq76952") return { name: "bq76952Afe", module: "firmware/wire-afe-bq76952" };
+  return { name: "bq769x0Afe", module: "firmware/wire-afe-bq769x0" };
+}
+
+/** The factory for the board's EMS transport (firmware/wire-ems-<transport>.ts), or undefined without a link. */
+export function emsFactory(board: BoardDefinition): Factory | undefined {
+  if (board.ems === undefined) return undefined;
+  if (board.ems.transport.kind === "mcp2515") return { name: "mcp2515Ems", module: "firmware/wire-ems-mcp2515" };
+  return { name: "slcanEms", module: "firmware/wire-ems-slcan" };
 }
 
 /** The firmware for `boardName` as one ES2015 IIFE exposing `tsbms.start(platform)`. */
 export async function bundleFirmware(boardName: string, options: { withoutAfe?: boolean } = {}): Promise<Bundle> {
   const board = findBoard(boardName);
   const boardFile = join(root, "boards", `${board.name}.ts`);
-  // Only the board's own AFE driver goes in: each family has its own factory in wire-afe.ts.
+  // Only the board's own AFE driver goes in: each family has its own module (wire-afe-<family>.ts).
   const family = afeFactory(board.afe.type);
-  // Likewise only the board's EMS transport (firmware/wire-ems.ts), when it has an EMS link.
+  // Likewise only the board's EMS transport (firmware/wire-ems-<transport>.ts), when it has a link.
   const transport = emsFactory(board);
-  const ems = transport === undefined ? "undefined" : `${transport}(board.ems, board.ems.transport, platform)`;
+  const ems = transport === undefined ? "undefined" : `${transport.name}(board.ems, board.ems.transport, platform)`;
   const entry = [
     `import { wireShell } from ${JSON.stringify(join(root, "firmware", "wire.ts"))};`,
-    `import { ${family} } from ${JSON.stringify(join(root, "firmware", "wire-afe.ts"))};`,
-    transport === undefined ? "" : `import { ${transport} } from ${JSON.stringify(join(root, "firmware", "wire-ems.ts"))};`,
+    `import { ${family.name} } from ${JSON.stringify(join(root, `${family.module}.ts`))};`,
+    transport === undefined ? "" : `import { ${transport.name} } from ${JSON.stringify(join(root, `${transport.module}.ts`))};`,
     `import { board } from ${JSON.stringify(boardFile)};`,
-    `export function start(platform) { return wireShell(board, platform, ${family}(board, board.afe, platform), ${ems}); }`,
+    `export function start(platform) { return wireShell(board, platform, ${family.name}(board, board.afe, platform), ${ems}); }`,
   ];
   // The same firmware with the AFE handed in from outside: the size a driver adds is the difference.
   if (options.withoutAfe === true) {

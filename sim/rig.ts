@@ -5,7 +5,7 @@
 // only where the board has them, otherwise the AFE measures the current and drives the FETs.
 import type { BoardDefinition } from "../boards/types";
 import type { SerialPort } from "../hal/hal";
-import { wireBoard } from "../firmware/wire";
+import { wireBoard } from "../firmware/wire-any";
 import type { BmsShell } from "../firmware/shell";
 import { createSimAfe, openThermistorCelsius } from "./afe-model";
 import type { SimAfe } from "./afe-model";

@@ -15,6 +15,7 @@ import { E2eIdMode, e2eP01Crc } from "../../firmware/ems/e2e";
 import { emsTick, handleEmsFrame } from "../../firmware/ems/link";
 import { applyEmsLimits } from "../../firmware/ems/link-service";
 import { createEmsState } from "../../firmware/ems/link-state";
+import { luaCompilerOptions } from "../../scripts/lua-config";
 import { emsConfig } from "./link-bench";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -129,16 +130,8 @@ describe.skipIf(!lua)("the EMS link on Lua 5.3", () => {
     const dir = mkdtempSync(join(tmpdir(), "tsbms-ems-lua-"));
     try {
       const files = ["firmware/ems/link-service.ts", "firmware/ems/commands-encode.ts"].map((f) => join(root, f));
-      const result = tstl.transpileFiles(files, {
-        luaTarget: tstl.LuaTarget.Lua53,
-        luaLibImport: tstl.LuaLibImportKind.RequireMinimal,
-        noImplicitSelf: true,
-        noHeader: true,
-        outDir: dir,
-        rootDir: root,
-        strict: true,
-        types: [],
-      });
+      // The project's Lua options and plugins (tsconfig.lua.json), as the board build uses.
+      const result = tstl.transpileFiles(files, { ...luaCompilerOptions(), outDir: dir, rootDir: root });
       expect(result.diagnostics.map((d) => String(d.messageText))).toEqual([]);
       for (const lostUntilFirst of [false, true]) {
         const steps = scenario(lostUntilFirst ? 11 : 10, 1500);

@@ -40,6 +40,8 @@ export interface StandInOptions {
   seed: number;
   initialSocPct: number;
   ambientCelsius: number;
+  /** The pack's cell-to-cell spread, as sim/rig.ts RigOptions.spread (default: none). */
+  spread?: { capacityPct?: number; resistancePct?: number; selfDischargePct?: number; initialSocPct?: number };
 }
 
 export class EspruinoStandIn {
@@ -51,6 +53,8 @@ export class EspruinoStandIn {
   trueCurrentMa = 0;
   /** Cell voltages forced on the AFE's inputs (a fault the pack model cannot make quickly). */
   readonly forcedCellVolts: (number | undefined)[];
+  /** Thermistors whose wire is open (they read as sim/afe-model.ts openThermistorCelsius), as on the Rig. */
+  readonly thermistorOpen: boolean[];
   readonly levels = new Map<string, number>();
   readonly printed: string[] = [];
   /** Exceptions that escaped an interval callback (Espruino would print "Uncaught …"). */
@@ -74,12 +78,13 @@ export class EspruinoStandIn {
       seriesCount: cells,
       capacityAh: board.pack.capacityMah / 1000,
       seed: o.seed,
-      spread: {},
+      spread: o.spread ?? {},
       initialSocPct: o.initialSocPct,
       ambientCelsius: o.ambientCelsius,
       bleedOhms: board.afe.bleedOhms,
     });
     this.forcedCellVolts = new Array<number | undefined>(cells).fill(undefined);
+    this.thermistorOpen = new Array<boolean>(thermistors).fill(false);
     const thermistorCell = Array.from({ length: thermistors }, (_, k) => Math.floor(((k + 0.5) * cells) / thermistors));
     this.afe = createSimAfe(
       this.platform,
@@ -87,7 +92,7 @@ export class EspruinoStandIn {
       {
         cellVolts: (i) => this.forcedCellVolts[i] ?? this.pack.cellVolts(i),
         setBleed: (i, on) => this.pack.setBleed(i, on),
-        thermistorCelsius: (k) => (thermistors > 0 ? this.pack.cellCelsius(thermistorCell[k]) : openThermistorCelsius),
+        thermistorCelsius: (k) => (thermistors > 0 && !this.thermistorOpen[k] ? this.pack.cellCelsius(thermistorCell[k]) : openThermistorCelsius),
         packCurrentMa: () => this.trueCurrentMa,
       },
       o.seed + 1,

@@ -40,7 +40,7 @@ describe("the NodeMCU Lua build in fengari (Lua 5.3, 32-bit integers)", () => {
     const vm = new FengariBms(bundle, rig);
     expect(vm.eval("math.maxinteger")).toBe("2147483647");
     expect(vm.eval("0x7fffffff + 1")).toBe("-2147483648");
-    // The >>> lowering after scripts/build-lua.ts portableShifts: a mask, not a float error.
+    // The >>> lowering after scripts/tstl-plugins/portable-shifts.cjs: a mask, not a float error.
     expect(vm.eval("(-8 & 0xFFFFFFFF) >> 28")).toBe("15");
   });
 
