@@ -99,6 +99,13 @@ function scanTemperatures(conf: PackConfig, state: BmsState, m: Measurements): v
   setRow(state, FaultId.temperatureSensor, valid || m.cellsValid, !valid || bad > 0 ? 1 : 0);
 }
 
+/**
+ * Identical readings in a row a stuck verdict also needs, whatever the tick: on a slow tick
+ * (up to 1 s, boards/validate.ts) a handful of samples of a coarse but live converter can agree
+ * by chance within currentStuckMs; 60 cannot (at a 100 ms tick the 30 s rule needs 300 anyway).
+ */
+export const currentStuckSamples = 60;
+
 /** Current: the three current rows and the current sensor row (missing or stuck). */
 function scanCurrent(conf: PackConfig, state: BmsState, m: Measurements, dtMs: number): void {
   const i = m.currentMa;
@@ -112,13 +119,18 @@ function scanCurrent(conf: PackConfig, state: BmsState, m: Measurements, dtMs: n
     if (i === s.lastCurrentMa && (i > rest || i < -rest)) {
       s.currentSameMs += dtMs;
       if (s.currentSameMs > stuckMs) s.currentSameMs = stuckMs;
-    } else s.currentSameMs = 0;
+      if (s.currentSameCount < currentStuckSamples) s.currentSameCount++;
+    } else {
+      s.currentSameMs = 0;
+      s.currentSameCount = 0;
+    }
     s.lastCurrentMa = i;
   }
   setRow(state, FaultId.chargeOc, ok, i > 0 ? i : 0);
   setRow(state, FaultId.dischargeOc, ok, i < 0 ? -i : 0);
   setRow(state, FaultId.shortCircuit, ok, i < 0 ? -i : 0);
-  setRow(state, FaultId.currentSensor, true, !ok || s.currentSameMs >= stuckMs ? 1 : 0);
+  const stuck = s.currentSameMs >= stuckMs && s.currentSameCount >= currentStuckSamples;
+  setRow(state, FaultId.currentSensor, true, !ok || stuck ? 1 : 0);
 }
 
 /** Fills the aggregates in state.out and every row input of state.faultTable. */

@@ -57,7 +57,7 @@ export function createState(conf: PackConfig): BmsState {
     faultTable: compileFaultTable(conf),
     soc: createSocState(),
     balance: createBalanceState(conf.seriesCount),
-    sensors: { lastCurrentMa: 0, currentSameMs: 0 },
+    sensors: { lastCurrentMa: 0, currentSameMs: 0, currentSameCount: 0 },
     events: createEventLog(conf.eventLogSize),
     out: createOutputs(conf, faults),
   };

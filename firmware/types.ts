@@ -350,6 +350,8 @@ export interface BalanceState {
 export interface SensorState {
   lastCurrentMa: number;
   currentSameMs: number;
+  /** Identical readings in a row (capped at measure.ts currentStuckSamples). */
+  currentSameCount: number;
 }
 
 export interface Outputs {

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { Bench, benchConfig, nominalCellMv } from "./core-bench";
+import { currentStuckSamples } from "../../firmware/measure";
 import { createState } from "../../firmware/state";
 import { maxStepMs, step } from "../../firmware/step";
 import { faultCount, FaultId } from "../../firmware/fault-ids";
@@ -151,6 +152,22 @@ describe("step", () => {
     }
     expect(trippedAt - start).toBeGreaterThanOrEqual(conf.sensors.currentStuckMs + conf.sensors.sensorDelayMs);
     expect(trippedAt - start).toBeLessThanOrEqual(conf.sensors.currentStuckMs + conf.sensors.sensorDelayMs + 200);
+  });
+
+  it("on a slow tick a stuck verdict also needs currentStuckSamples identical readings, not only currentStuckMs", () => {
+    const conf = benchConfig("NMC");
+    const b = new Bench(conf).activate();
+    b.m.currentMa = -3000;
+    const tickMs = 2500;
+    let trippedAt = -1;
+    const start = b.now;
+    for (let k = 0; k < 2 * currentStuckSamples && trippedAt < 0; k++) {
+      step(conf, b.state, b.inputs, (b.now += tickMs));
+      if (b.out.faultActive[FaultId.currentSensor]) trippedAt = b.now;
+    }
+    // 30 s is 12 samples here: the verdict waits for 60, then the row's own delay.
+    expect(trippedAt - start).toBeGreaterThanOrEqual(currentStuckSamples * tickMs);
+    expect(trippedAt - start).toBeLessThanOrEqual(currentStuckSamples * tickMs + conf.sensors.sensorDelayMs + tickMs);
   });
 
   it("missing temperatures while the cells arrive is a sensor fault", () => {
