@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A bench for the BQ76952 driver tests: the driver on a simulated I2C bus, a recorder in front of
 // the emulated chip and a pack stand-in behind it.
-import type { AfeChipFaults, AfeLimits, AfeReading } from "../../hal/afe";
+import type { AfeLimits, AfeReading } from "../../hal/afe";
 import { I2cStatus } from "../../hal/hal";
 import { SimI2cBus, type I2cPeripheral } from "../../sim/hal/i2c";
 import { SimClock } from "../../sim/hal/clock";
@@ -61,51 +61,11 @@ export class FakePack {
   }
 }
 
-export function newReading(cells: number, temperatures: number): AfeReading {
-  return {
-    cellMv: new Array<number>(cells).fill(0),
-    stackMv: 0,
-    currentMa: 0,
-    currentValid: false,
-    temperatureDeciC: new Array<number>(temperatures).fill(0),
-    cellsValid: false,
-    temperaturesValid: false,
-    openWire: new Array<boolean>(cells).fill(false),
-  };
-}
 
-export function newFaults(): AfeChipFaults {
-  return {
-    cellOv: false,
-    cellUv: false,
-    chargeOc: false,
-    dischargeOc: false,
-    shortCircuit: false,
-    overTemperature: false,
-    underTemperature: false,
-    deviceError: false,
-    chargeOn: false,
-    dischargeOn: false,
-  };
-}
 
-export function zeroLimits(): AfeLimits {
-  return {
-    cellOvMv: 0,
-    cellOvDelayMs: 0,
-    cellUvMv: 0,
-    cellUvDelayMs: 0,
-    chargeOcMa: 0,
-    chargeOcDelayMs: 0,
-    dischargeOcMa: 0,
-    dischargeOcDelayMs: 0,
-    shortCircuitMa: 0,
-    shortCircuitDelayUs: 0,
-    chargeOtDeciC: 0,
-    dischargeOtDeciC: 0,
-    chargeUtDeciC: 0,
-  };
-}
+
+export { newFaults, newReading, zeroLimits } from "./afe-fixtures";
+import { newReading } from "./afe-fixtures";
 
 /** Limits of a typical 100 A NMC pack on a 200 µΩ shunt. */
 export function nmcLimits(): AfeLimits {

@@ -3,6 +3,7 @@
 // addresses (afe-chips.md §2) and what the firmware gets.
 import { describe, expect, it } from "vitest";
 import { AfeStatus, type AfeChipFaults } from "../../hal/afe";
+import { createChipFaults } from "../../firmware/chip-faults";
 import { I2cStatus } from "../../hal/hal";
 import { crc8 } from "../../hal/crc8";
 import { Bq76952Interface, Transfer } from "../../hal/bq76952/interface";
@@ -14,18 +15,7 @@ import { SimI2cBus } from "../../sim/hal/i2c";
 import { Bench, FakePack, nmcLimits, Recorder, zeroLimits } from "./bq76952-bench";
 
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
-const noFaults = (): AfeChipFaults => ({
-  cellOv: false,
-  cellUv: false,
-  chargeOc: false,
-  dischargeOc: false,
-  shortCircuit: false,
-  overTemperature: false,
-  underTemperature: false,
-  deviceError: false,
-  chargeOn: false,
-  dischargeOn: false,
-});
+const noFaults = (): AfeChipFaults => createChipFaults();
 
 /**
  * A started bench with the NMC limits configured and both FETs allowed on. The tests below leave

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A bench for the bq769x0 driver tests: the driver on a simulated I2C bus with a recorder in
 // front of the emulated chip and a pack stand-in behind it.
-import type { AfeChipFaults, AfeLimits, AfeReading } from "../../hal/afe";
+import type { AfeLimits, AfeReading } from "../../hal/afe";
 import { I2cStatus } from "../../hal/hal";
 import { SimClock } from "../../sim/hal/clock";
 import { type I2cPeripheral, SimI2cBus } from "../../sim/hal/i2c";
@@ -61,33 +61,7 @@ export class FakePack {
   }
 }
 
-export function newReading(cells: number, temperatures: number): AfeReading {
-  return {
-    cellMv: new Array<number>(cells).fill(0),
-    stackMv: 0,
-    currentMa: 0,
-    currentValid: false,
-    temperatureDeciC: new Array<number>(temperatures).fill(0),
-    cellsValid: false,
-    temperaturesValid: false,
-    openWire: new Array<boolean>(cells).fill(false),
-  };
-}
 
-export function newFaults(): AfeChipFaults {
-  return {
-    cellOv: false,
-    cellUv: false,
-    chargeOc: false,
-    dischargeOc: false,
-    shortCircuit: false,
-    overTemperature: false,
-    underTemperature: false,
-    deviceError: false,
-    chargeOn: false,
-    dischargeOn: false,
-  };
-}
 
 /** Limits of a 1 mΩ-shunt NMC pack; every field set so tests can change one. */
 export function nmcLimits(): AfeLimits {
@@ -172,3 +146,6 @@ export class Bench {
     }
   }
 }
+
+export { newFaults, newReading, zeroLimits } from "./afe-fixtures";
+import { newReading } from "./afe-fixtures";
