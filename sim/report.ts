@@ -25,7 +25,7 @@ export function formatSummary(result: RunResult): string {
   lines.push(`  balancing energy ${s.balancingWh.toFixed(2)} Wh`);
   if (s.ems !== undefined) {
     const perS = s.simulatedS > 0 ? s.ems.framesFromBms / s.simulatedS : 0;
-    lines.push(`  EMS link: ${s.ems.framesFromBms} frames from the BMS (${perS.toFixed(1)}/s), ${s.ems.framesToBms} commands to it, ${s.ems.refused} refused, link ${s.ems.linkOk ? "ok" : "not ok"}, ${s.ems.linkLostEvents} losses`);
+    lines.push(`  EMS link: ${s.ems.framesFromBms} frames from the BMS (${perS.toFixed(1)}/s), ${s.ems.framesToBms} commands to it, ${s.ems.refused} refused, link ${s.ems.link}, ${s.ems.linkLostEvents} losses`);
   }
   lines.push(`  final state ${s.finalMode}; charge path ${s.chargeEnable ? "closed" : "open"}, discharge path ${s.dischargeEnable ? "closed" : "open"}; internal errors ${s.internalErrors}`);
   const faults = result.events.filter((e) => e.kind === "fault-set" || e.kind === "fault-cleared" || e.kind === "mode");

@@ -4,6 +4,7 @@
 // takes its tick through the emulated chips. What happened is kept as samples, events and a summary.
 import type { BoardDefinition } from "../boards/types";
 import { faultName } from "../firmware/fault-ids";
+import { emsLinkStateName } from "../firmware/ems/link-state";
 import { sequenceSlot } from "../firmware/events";
 import { BmsMode, bmsModeName, activityName, EventKind, eventKindName, RequestedMode } from "../firmware/types";
 import type { Outputs } from "../firmware/types";
@@ -71,7 +72,7 @@ export interface RunSummary {
   dischargeEnable: boolean;
   internalErrors: number;
   /** The EMS link, when the board has one: frames each way, refused commands, link losses. */
-  ems?: { framesFromBms: number; framesToBms: number; refused: number; linkLostEvents: number; linkOk: boolean };
+  ems?: { framesFromBms: number; framesToBms: number; refused: number; linkLostEvents: number; linkOk: boolean; link: string };
 }
 
 export interface RunResult {
@@ -278,6 +279,7 @@ export function runScenario(scenario: Scenario, board: BoardDefinition, options:
       refused: link.state.refusedTotal,
       linkLostEvents: link.state.linkLostEvents,
       linkOk: link.state.linkOk,
+      link: emsLinkStateName[link.state.link],
     };
   }
   return { summary, samples, events, rig };
