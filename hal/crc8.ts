@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The CRC-8 both TI I2C front-ends put on their bytes (../shared/reference/afe-chips.md §2.1 for
+// CRC-8, MSB first, no reflection, for any polynomial: the EMS link's AUTOSAR E2E CRC
+// (SAE J1850, 0x1D, firmware/ems/e2e.ts) uses the same loop. And the CRC-8 both TI I2C front-ends
+// put on their bytes (../shared/reference/afe-chips.md §2.1 for
 // the bq769x2 / BQ76952, §3 for the bq769x0): polynomial 0x07 (x^8 + x^2 + x + 1), initial value
 // 0, no reflection, no final XOR; CRC8("123456789") = 0xF4. The algorithm is the same for both
 // chips; only the bytes the first CRC of a transfer covers differ, and each driver's
@@ -7,11 +9,11 @@
 // Bitwise on purpose: a 256-entry table costs a JsVar per entry on Espruino, and a measurement
 // folds at most ~90 bytes.
 
-/** CRC polynomial without the x^8 term (§2.1, §3). */
-const polynomial = 0x07;
+/** The TI front-ends' CRC polynomial without the x^8 term (§2.1, §3). */
+export const crc8PolynomialTi = 0x07;
 
-/** Fold one byte into a running CRC-8. */
-export function crc8Step(crc: number, byte: number): number {
+/** Fold one byte into a running CRC-8 of `polynomial` (without its x^8 term). */
+export function crc8Step(crc: number, byte: number, polynomial: number): number {
   let c = (crc ^ byte) & 0xff;
   for (let bit = 0; bit < 8; bit++) {
     if ((c & 0x80) !== 0) c = ((c << 1) ^ polynomial) & 0xff;
@@ -20,9 +22,9 @@ export function crc8Step(crc: number, byte: number): number {
   return c;
 }
 
-/** CRC-8 of `count` bytes of `data` from `offset`, starting from 0. */
+/** The TI CRC-8 of `count` bytes of `data` from `offset`, starting from 0. */
 export function crc8(data: number[], offset: number, count: number): number {
   let c = 0;
-  for (let i = 0; i < count; i++) c = crc8Step(c, data[offset + i]);
+  for (let i = 0; i < count; i++) c = crc8Step(c, data[offset + i], crc8PolynomialTi);
   return c;
 }

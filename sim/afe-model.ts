@@ -188,6 +188,17 @@ function i2cAfe(family: AfeFamily, platform: SimPlatform, busName: string, addre
   };
 }
 
+/**
+ * The charge (or discharge) path conducts: the FET the chip drives, or the board's switch pin at
+ * its on level (`pinLevel` reads a pin of whatever platform the firmware runs on).
+ */
+export function pathConducts(afe: SimAfe, board: BoardDefinition, pinLevel: (pin: string) => number | undefined, charge: boolean): boolean {
+  const fets = afe.fets();
+  if (fets !== undefined) return charge ? fets.charge : fets.discharge;
+  const s = board.switches;
+  return s !== undefined && pinLevel(charge ? s.chargePin : s.dischargePin) === s.onLevel;
+}
+
 /** The emulated AFE of `board`, attached to its bus on `platform`. */
 export function createSimAfe(platform: SimPlatform, board: BoardDefinition, port: AfePort, seed: number): SimAfe {
   const a = board.afe;

@@ -7,7 +7,7 @@ import type { BoardDefinition } from "../boards/types";
 import type { SerialPort } from "../hal/hal";
 import { wireBoard } from "../firmware/wire-any";
 import type { BmsShell } from "../firmware/shell";
-import { createSimAfe, openThermistorCelsius } from "./afe-model";
+import { createSimAfe, openThermistorCelsius, pathConducts } from "./afe-model";
 import type { SimAfe } from "./afe-model";
 import { PackModel } from "./pack";
 import { CurrentSensorModel } from "./current-sensor";
@@ -133,17 +133,11 @@ export class Rig {
 
   /** The charge path conducts (its FET is on). */
   chargeOn(): boolean {
-    const fets = this.afe.fets();
-    if (fets !== undefined) return fets.charge;
-    const s = this.board.switches;
-    return s !== undefined && this.platform.pinLevel(s.chargePin) === s.onLevel;
+    return pathConducts(this.afe, this.board, (pin) => this.platform.pinLevel(pin), true);
   }
 
   dischargeOn(): boolean {
-    const fets = this.afe.fets();
-    if (fets !== undefined) return fets.discharge;
-    const s = this.board.switches;
-    return s !== undefined && this.platform.pinLevel(s.dischargePin) === s.onLevel;
+    return pathConducts(this.afe, this.board, (pin) => this.platform.pinLevel(pin), false);
   }
 
   /**

@@ -17,7 +17,6 @@
 // had none), byte 3 CommandResult, bytes 4-5 refused commands since start (u16, wraps).
 // An explicit accept/refuse answer is §7.1 (Pylontech 0x8250, J1939 ACK/NACK).
 import type { CanFrame } from "../../hal/can";
-import { divFloor } from "../intmath";
 import { FrameId } from "./ids";
 
 /** What the BMS answers to a command frame (reply byte 3). Append only: it is on the wire. */
@@ -145,20 +144,3 @@ export function limitFieldMa(data: number[], offset: number): number {
   return raw === noLimitRequest ? -1 : raw * limitUnitMa;
 }
 
-/** Fills `reply` (made once by its owner) with the answer to one command frame. */
-export function writeReply(reply: CanFrame, commandId: number, counter: number, result: number, refusedTotal: number): void {
-  const total = refusedTotal >= 0 && refusedTotal < 1e15 ? refusedTotal - divFloor(refusedTotal, 65536) * 65536 : 0;
-  reply.id = FrameId.commandReply;
-  reply.extended = false;
-  reply.remote = false;
-  reply.dlc = replyDlc;
-  const d = reply.data;
-  d[0] = commandId & 0xff;
-  d[1] = (commandId >>> 8) & 0xff;
-  d[2] = counter & 0xff;
-  d[3] = result & 0xff;
-  d[4] = total & 0xff;
-  d[5] = (total >>> 8) & 0xff;
-  d[6] = 0;
-  d[7] = 0;
-}

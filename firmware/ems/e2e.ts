@@ -7,7 +7,8 @@
 // Layout used on the EMS link (§7.2 "P01, 8-byte frame"): CRC in byte 0, counter in the low nibble
 // of byte 1, CRC over bytes 1..length−1 after the data ID. Only the CRC and counter live here;
 // what the payload means is firmware/ems/commands.ts.
-// Bitwise on purpose, like hal/crc8.ts: a 256-entry table costs a JsVar per entry on Espruino.
+// The CRC loop is hal/crc8.ts's (bitwise: a 256-entry table costs a JsVar per entry on Espruino).
+import { crc8Step } from "../../hal/crc8";
 import { divFloor } from "../intmath";
 
 /** SAE J1850 polynomial x^8 + x^4 + x^3 + x^2 + 1 without the x^8 term (§7.2). */
@@ -27,14 +28,9 @@ export const E2eIdMode = {
 } as const;
 export type E2eIdMode = (typeof E2eIdMode)[keyof typeof E2eIdMode];
 
-/** Fold one byte into a running CRC-8 (poly 0x1D, MSB first, no reflection). */
+/** Fold one byte into a running CRC-8/SAE-J1850 (poly 0x1D, MSB first, no reflection). */
 export function crc8J1850Step(crc: number, byte: number): number {
-  let c = (crc ^ byte) & 0xff;
-  for (let bit = 0; bit < 8; bit++) {
-    if ((c & 0x80) !== 0) c = ((c << 1) ^ polynomial) & 0xff;
-    else c = (c << 1) & 0xff;
-  }
-  return c;
+  return crc8Step(crc, byte, polynomial);
 }
 
 /** CRC-8/SAE-J1850 of `count` bytes of `data` from `offset`, from `init` (no final XOR). */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Identifiers of every frame on the EMS link, and the send period of the periodic ones. The DBC
-// (firmware/ems/tsbms.dbc) is the source of truth; a test checks that it and this file agree.
+// Identifiers of every frame on the EMS link (their DLC and period: signals-values.ts frameTable).
+// The DBC (firmware/ems/tsbms.dbc) is the source of truth; a test checks that it and these agree.
 // Inverter profile: ../shared/reference/can-link.md §1 (11-bit, little-endian, 500 kbit/s).
 
 export const FrameId = {

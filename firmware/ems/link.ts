@@ -39,8 +39,8 @@ import {
   commandWellFormed,
   counterEcho,
   limitFieldMa,
-  writeReply,
 } from "./commands";
+import { encodeCommandReply } from "./encode-status";
 import { FrameId } from "./ids";
 import type { EmsConfig } from "./link-config";
 import { EmsLinkState, updateEmsOutputs } from "./link-state";
@@ -167,7 +167,7 @@ export function handleEmsFrame(conf: EmsConfig, ems: EmsState, frame: CanFrame, 
   ems.lastResult = result;
   // The previous reply was never taken: it is overwritten (the EMS repeats its command anyway).
   if (ems.replyPending) ems.repliesDropped++;
-  writeReply(ems.reply, id, counterEcho(frame), result, ems.refusedTotal);
+  encodeCommandReply(ems.reply, id, counterEcho(frame), result, ems.refusedTotal);
   ems.replyPending = true;
   updateEmsOutputs(conf, ems);
   return result;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// When each periodic BMS frame goes out: the periods of the DBC's GenMsgCycleTime attributes
-// (firmware/ems/tsbms.dbc; a test checks they agree), 0x351 first (../shared/reference/
+// When each periodic BMS frame goes out: the periods of the frame table (the DBC's
+// GenMsgCycleTime, firmware/ems/signals-values.ts), 0x351 first (../shared/reference/
 // can-link.md §1.4: the whole inverter set every second, names every 10 s, never a gap in 0x351).
 // A multiplexed frame sends every group once per period. A transport takes only so many frames at
 // once (an MCP2515 has three transmit buffers): what it refuses waits for the next tick, in
@@ -12,6 +12,7 @@ import type { PackConfig } from "../types";
 import { encodeBmsFrame, frameGroups } from "./encode";
 import type { EmsSource } from "./encode";
 import { FrameId } from "./ids";
+import { frameIndex, frameTable } from "./signals-values";
 
 export interface EmsSchedule {
   /** Frame ids in sending order. */
@@ -29,16 +30,11 @@ export interface EmsSchedule {
   deferred: number;
 }
 
-/** Period of every periodic BMS frame, ms (the DBC's GenMsgCycleTime). */
-export function framePeriodMs(id: number): number {
-  if (id === FrameId.name || id === FrameId.info) return 10000;
-  if (id === FrameId.health || id === FrameId.counters) return 5000;
-  return 1000;
-}
 
 function add(s: EmsSchedule, conf: PackConfig, id: number, at: number): number {
   s.ids[at] = id;
-  s.periodMs[at] = framePeriodMs(id);
+  // The frame table's period: the DBC's GenMsgCycleTime (test/ems/dbc.test.ts holds them equal).
+  s.periodMs[at] = frameTable.periodMs[frameIndex(id)];
   s.groups[at] = frameGroups(conf, id);
   return at + 1;
 }

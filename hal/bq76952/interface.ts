@@ -11,7 +11,7 @@
 // Buffers are allocated once; nothing here allocates per call, nothing throws.
 import { I2cStatus, type I2cBus } from "../hal";
 import { numberArray } from "../../firmware/alloc";
-import { crc8Step } from "../crc8";
+import { crc8PolynomialTi as ti, crc8Step } from "../crc8";
 import { Direct, measureBlockBytes, transferBufferBytes } from "./registers";
 
 /** Outcome of one transfer. */
@@ -84,8 +84,8 @@ export class Bq76952Interface {
       n++;
       if (this.crc) {
         // Only the first CRC covers the address and the register (§2.1).
-        if (i === 0) this.tx[n] = crc8Step(crc8Step(crc8Step(0, addressWrite), register), d);
-        else this.tx[n] = crc8Step(0, d);
+        if (i === 0) this.tx[n] = crc8Step(crc8Step(crc8Step(0, addressWrite, ti), register, ti), d, ti);
+        else this.tx[n] = crc8Step(0, d, ti);
         n++;
       }
     }
@@ -109,10 +109,10 @@ export class Bq76952Interface {
     }
     const addressWrite = (this.address * 2) & 0xfe;
     // First byte: CRC over addrW, reg, addrR, d0; every later byte: CRC over itself (§2.1).
-    let c = crc8Step(crc8Step(crc8Step(0, addressWrite), register), addressWrite + 1);
+    let c = crc8Step(crc8Step(crc8Step(0, addressWrite, ti), register, ti), addressWrite + 1, ti);
     for (let i = 0; i < count; i++) {
       const d = this.rx[2 * i] & 0xff;
-      c = crc8Step(c, d);
+      c = crc8Step(c, d, ti);
       if (c !== this.rx[2 * i + 1]) return this.bad();
       this.data[i] = d;
       c = 0;

@@ -8,7 +8,7 @@ import vm from "node:vm";
 import type { BoardDefinition } from "../../boards/types";
 import type { EspruinoApp } from "../../hal/espruino/boot";
 import { I2cStatus, i2cStatusName } from "../../hal/hal";
-import { createSimAfe, openThermistorCelsius, type SimAfe } from "../../sim/afe-model";
+import { createSimAfe, openThermistorCelsius, pathConducts, type SimAfe } from "../../sim/afe-model";
 import { VirtualCanBus } from "../../sim/can-bus";
 import { CurrentSensorModel } from "../../sim/current-sensor";
 import { SimEms, canTransport, slcanTransport } from "../../sim/ems-node";
@@ -272,17 +272,11 @@ export class EspruinoStandIn {
   }
 
   chargeOn(): boolean {
-    const fets = this.afe.fets();
-    if (fets !== undefined) return fets.charge;
-    const s = this.board.switches;
-    return s !== undefined && this.levels.get(s.chargePin) === s.onLevel;
+    return pathConducts(this.afe, this.board, (pin) => this.levels.get(pin), true);
   }
 
   dischargeOn(): boolean {
-    const fets = this.afe.fets();
-    if (fets !== undefined) return fets.discharge;
-    const s = this.board.switches;
-    return s !== undefined && this.levels.get(s.dischargePin) === s.onLevel;
+    return pathConducts(this.afe, this.board, (pin) => this.levels.get(pin), false);
   }
 
   /** One period as sim/run.ts takes it: current through the FETs, pack, clock, chip, then timers. */
