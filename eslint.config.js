@@ -5,7 +5,7 @@
 // Facts: ../shared/reference/espruino.md §2, §3, §12 and lua.md §3, §4, §8.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
-import { targetRules } from "./scripts/lint-target-rules.js";
+import { espruinoOnlyRules, targetRules } from "./scripts/lint-target-rules.js";
 
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "out/", "coverage/"] },
@@ -34,5 +34,10 @@ export default tseslint.config(
   {
     files: ["firmware/**/*.ts", "hal/**/*.ts"],
     rules: targetRules,
+  },
+  {
+    // Only Espruino runs the adapter: typed arrays allowed (scripts/lint-target-rules.js).
+    files: ["hal/espruino/**/*.ts"],
+    rules: espruinoOnlyRules,
   },
 );

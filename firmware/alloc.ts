@@ -17,3 +17,23 @@ export function booleanArray(length: number, value: boolean): boolean[] {
   for (let i = 0; i < length; i++) a.push(value);
   return a;
 }
+
+/** The range smallIntArray holds (an Int16Array on Espruino). */
+export const smallIntMin = -32768;
+export const smallIntMax = 32767;
+
+/**
+ * An array of `length` integers in smallIntMin..smallIntMax, all `value`. The caller keeps every
+ * value in range: an Espruino build stores them in an Int16Array, which would wrap one outside.
+ */
+export function smallIntArray(length: number, value: number): number[] {
+  return numberArray(length, value);
+}
+
+/**
+ * An array of `length` bytes (integers 0..255), all `value`. The caller stores only bytes: an
+ * Espruino build holds them in a Uint8Array, which would wrap anything else.
+ */
+export function byteArray(length: number, value: number): number[] {
+  return numberArray(length, value);
+}

@@ -23,7 +23,7 @@
 import type { Storage } from "../hal/hal";
 import { sequenceSlot } from "./events";
 import { applyRecord, checkRecord, encodeRecord, latchedMask, RecordStatus, recordLength } from "./persist-record";
-import { numberArray } from "./alloc";
+import { byteArray } from "./alloc";
 import { EventKind, FaultCause } from "./types";
 import type { BmsState, EventLog, PackConfig } from "./types";
 
@@ -80,7 +80,7 @@ export interface PersistHost {
 
 export function createPersistState(): PersistState {
   return {
-    record: numberArray(recordLength, 0),
+    record: byteArray(recordLength, 0),
     lastSaveMs: -1,
     lastAttemptMs: -1,
     failing: false,

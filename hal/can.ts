@@ -2,6 +2,7 @@
 // A classic CAN 2.0 frame and the port the EMS link talks through, whatever carries it (an
 // MCP2515 on SPI, SLCAN text on a UART, the simulator's virtual bus). Frames are preallocated by
 // their owner and copied into, so nothing is allocated per frame.
+import { byteArray } from "../firmware/alloc";
 
 export interface CanFrame {
   /** 11-bit (standard) or 29-bit (extended) identifier. */
@@ -17,7 +18,7 @@ export interface CanFrame {
 
 /** A frame with 8 zero bytes, made once by its owner. */
 export function createCanFrame(): CanFrame {
-  return { id: 0, extended: false, remote: false, dlc: 0, data: [0, 0, 0, 0, 0, 0, 0, 0] };
+  return { id: 0, extended: false, remote: false, dlc: 0, data: byteArray(8, 0) };
 }
 
 /** Copy `from` into `to` (no allocation). */

@@ -6,7 +6,8 @@
 // (scripts/lint-target-rules.js): the build fails naming the construct and file:line, because
 // Espruino would only fail when that code first runs (§1 rule 2).
 // npm run build -- --board <name> | --all
-import { build, type Plugin } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
+import { reservedProps } from "./mangle-props";
 import { ESLint, type Linter } from "eslint";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -25,6 +26,8 @@ export interface EspruinoBuild {
   gzipBytes: number;
   /** The source files esbuild read, relative to the repository (all of them are linted). */
   inputs: string[];
+  /** The property names the build shortened: source name → short name, false where kept (scripts/mangle-props.ts). */
+  propertyNames: Record<string, string | false>;
   /** Bytes each source file left in the output after tree shaking (0: imported, none kept). */
   outputBytes: Record<string, number>;
 }
@@ -35,6 +38,8 @@ export interface EspruinoBuildOptions {
    * an import of a file outside the subset to prove the lint gate).
    */
   prelude?: string[];
+  /** Keep the source's identifiers (not property names): for reports that name top-level bindings. */
+  readableNames?: boolean;
 }
 
 const spec = (path: string): string => JSON.stringify(join(root, path));
@@ -70,6 +75,8 @@ const sideEffectFree: Plugin = {
       const file = [base, `${base}.ts`, join(base, "index.ts")].find((f) => existsSync(f) && f.endsWith(".ts"));
       if (file === undefined) return undefined;
       const rel = relative(root, file);
+      // Typed arrays where the firmware makes its arrays (hal/espruino/alloc.ts, espruino.md §6).
+      if (rel === join("firmware", "alloc.ts")) return { path: join(root, "hal", "espruino", "alloc.ts"), sideEffects: false };
       return { path: file, sideEffects: !(rel.startsWith("firmware/") || rel.startsWith("hal/")) };
     });
   },
@@ -83,8 +90,17 @@ export async function lintSubset(files: string[]): Promise<string[]> {
   // eslint.config.js holds only firmware/ and hal/ to the subset; a bundle also carries boards/.
   if (linter === undefined) {
     // The same rules eslint.config.js applies (a plain .js module, loaded by path: it has no types).
-    const rules = (await import(pathToFileURL(join(root, "scripts", "lint-target-rules.js")).href)) as { targetRules: Linter.RulesRecord };
-    linter = new ESLint({ cwd: root, overrideConfig: [{ files: ["**/*.ts", "**/*.js"], rules: rules.targetRules }] });
+    const rules = (await import(pathToFileURL(join(root, "scripts", "lint-target-rules.js")).href)) as {
+      targetRules: Linter.RulesRecord;
+      espruinoOnlyRules: Linter.RulesRecord;
+    };
+    linter = new ESLint({
+      cwd: root,
+      overrideConfig: [
+        { files: ["**/*.ts", "**/*.js"], rules: rules.targetRules },
+        { files: ["hal/espruino/**/*.ts"], rules: rules.espruinoOnlyRules },
+      ],
+    });
   }
   const todo = files.filter((f) => !lintCache.has(f));
   if (todo.length > 0) {
@@ -100,11 +116,9 @@ export async function lintSubset(files: string[]): Promise<string[]> {
   return files.flatMap((f) => lintCache.get(f) ?? []);
 }
 
-/** The Espruino file for `boardName`; throws listing every construct outside the subset. */
-export async function buildEspruino(boardName: string, options: EspruinoBuildOptions = {}): Promise<EspruinoBuild> {
-  const board = findBoard(boardName);
-  if (board.mcu.family !== "espruino") throw new Error(`board ${board.name}: mcu.family is ${board.mcu.family}, not espruino`);
-  const result = await build({
+/** esbuild's options for a board's Espruino file (before property mangling). */
+function esbuildOptions(board: BoardDefinition, options: EspruinoBuildOptions): BuildOptions & { write: false; metafile: true } {
+  return {
     stdin: { contents: entry(board, options.prelude ?? []), resolveDir: root, loader: "ts", sourcefile: `${board.name}.ts` },
     absWorkingDir: root,
     bundle: true,
@@ -112,26 +126,43 @@ export async function buildEspruino(boardName: string, options: EspruinoBuildOpt
     globalName: "tsbms",
     // §11: ES2015 so classes stay native; esbuild lowers ?. ?? ** that the source may hold.
     target: "es2015",
-    minify: true,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    minifyIdentifiers: options.readableNames !== true,
     write: false,
     metafile: true,
     logLevel: "silent",
     platform: "neutral",
     plugins: [sideEffectFree],
-  });
+  };
+}
+
+/** The Espruino file for `boardName`; throws listing every construct outside the subset. */
+export async function buildEspruino(boardName: string, options: EspruinoBuildOptions = {}): Promise<EspruinoBuild> {
+  const board = findBoard(boardName);
+  if (board.mcu.family !== "espruino") throw new Error(`board ${board.name}: mcu.family is ${board.mcu.family}, not espruino`);
+  const result = await build(esbuildOptions(board, options));
   // Every input but the generated entry (named after the board, not a file on disk).
   const inputs = Object.keys(result.metafile.inputs).filter((f) => existsSync(join(root, f)));
   const problems = await lintSubset(inputs);
   if (problems.length > 0) {
     throw new Error(`board ${board.name}: ${problems.length} construct(s) outside the Espruino subset:\n  ${problems.join("\n  ")}`);
   }
-  const code = result.outputFiles[0].text;
+  // Our property names shortened to one or two characters, but those the bundle may read by name
+  // and JavaScript's and Espruino's own (scripts/mangle-props.ts; espruino.md §6: names cost JsVars).
+  const mangled = await build({
+    ...esbuildOptions(board, options),
+    mangleProps: /^[A-Za-z_$]/,
+    reserveProps: reservedProps(result.outputFiles[0].text),
+    mangleCache: {},
+  });
+  const code = mangled.outputFiles[0].text;
   const outputBytes: Record<string, number> = {};
   for (const f of inputs) outputBytes[f] = 0;
-  for (const out of Object.values(result.metafile.outputs)) {
+  for (const out of Object.values(mangled.metafile.outputs)) {
     for (const [f, v] of Object.entries(out.inputs)) if (f in outputBytes) outputBytes[f] += v.bytesInOutput;
   }
-  return { board: board.name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code).length, inputs, outputBytes };
+  return { board: board.name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code).length, inputs, outputBytes, propertyNames: mangled.mangleCache ?? {} };
 }
 
 /** A NodeMCU board is built by scripts/build-lua.ts when it exists. */

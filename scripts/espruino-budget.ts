@@ -1,106 +1,207 @@
 // SPDX-License-Identifier: MIT
-// An estimate of the JsVars the firmware holds in steady state on an Espruino board, from the live
-// objects of a BmsShell built for that board in Node (sim/rig.ts), counted with the cost model of
-// ../shared/reference/espruino.md §6. It is an estimate: the real check is `process.memory()` and
-// `E.getSizeOf` on the interpreter (§6, Guidance).
+// An estimate of the JsVars an Espruino board's firmware holds in steady state, taken from the
+// shipped bundle itself: dist/<board>.js (scripts/build.ts, with its short property names and its
+// typed arrays) runs in the Espruino stand-in (sim/espruino/standin.ts) for a number of ticks, and
+// every value reachable from the bundle's top-level bindings (tables, classes, the running BMS) is
+// costed with the model of ../shared/reference/espruino.md §6. It is an estimate: the real check
+// is `process.memory()` and `E.getSizeOf` on the interpreter (§6, Guidance).
 //
 // Cost model (§6), 13-byte JsVars:
-//  - every value takes at least one JsVar; an array or object is a linked list whose elements cost
-//    key + value, 2 JsVars: "16 integers in a plain Array: 33", "16 floats: 33" → 1 + 2 per element,
-//    integers and floats alike (the packed small int/bool case is not assumed: it would only lower
-//    the figure);
+//  - a binding of the bundle's top-level scope costs its name (a string, below) plus its value;
+//  - a number or boolean: 1; an array: 1 + 2 per element ("16 integers in a plain Array: 33");
+//  - a typed array: 3 + 1 per further 12 bytes beyond 4, which gives both measured points
+//    ("Uint16Array(16): 6", "Float32Array(16): 8");
 //  - a string: 1 JsVar holding 4 characters, then 1 per further 10 ("36-char string: 5");
-//    a property name costs the same as a string of its length;
-//  - an object: 1 + per property (name + 1 for the value, or the referenced object counted once).
-//    This over-estimates §6's measured objects (5 short keys: 14 here vs 10 measured; 2 long keys:
-//    9 vs 7), so the figure errs high;
-//  - a function saved to flash keeps its body in memory-mapped flash, not in JsVars (§6,
-//    Guidance). ASSUMPTION (not in §6): 2 JsVars per function (the function and its link to the
-//    code in flash), plus its name on the prototype. Module-level helpers that no live object
-//    references are not reachable from here and are not counted.
-// Objects of the simulator (the platform's buses, clock, Storage, watchdog) stand for Espruino's
-// built-in peripherals: 1 JsVar for the reference, their insides not counted.
+//  - an object: 1 + per property its name (as a string) + its value. This over-estimates §6's
+//    measured objects (5 short keys: 14 here vs 10 measured), so the figure errs high;
+//  - a function saved to flash keeps its body in memory-mapped flash (§6, Guidance), but the
+//    function itself is a JsVar with one child per parameter, a code child (its name and the
+//    string pointing into flash) and a scope child (Espruino's src/jsparse.c,
+//    jspeFunctionDefinitionInternal): 4 + its parameter count, which matches §6's "small
+//    function: 5" for one parameter. A line-number child some builds add is not counted. A class
+//    adds its methods and static members.
+// Objects the bundle did not make (pins, SPI1, Storage: Espruino's built-ins, played by the host)
+// cost 1 JsVar for the reference. Not counted: the interpreter's own baseline (§6: "pins,
+// peripherals, BLE, REPL history"), which only a board can show.
+import * as acorn from "acorn";
+import vm from "node:vm";
 import type { BoardDefinition } from "../boards/types";
-import { Rig } from "../sim/rig";
+import { EspruinoStandIn } from "../sim/espruino/standin";
+import type { EspruinoBuild } from "./build";
 
 export const bytesPerJsVar = 13;
 
 export interface JsVarEstimate {
   total: number;
+  /** JsVars by kind of value. */
   arrays: number;
+  typedArrays: number;
   objects: number;
-  numbersInt: number;
-  numbersFloat: number;
-  booleans: number;
+  numbers: number;
   strings: number;
   functions: number;
+  /** Property and binding names. */
+  names: number;
+  /** The largest top-level bindings: [name, JsVars], costliest first. */
+  largest: [string, number][];
 }
 
 const inlineChars = 4;
 const charsPerExtraVar = 10;
-const functionVars = 2;
+/** The function, its code child (name + flash string) and its scope child; parameters come on top. */
+const functionVars = 4;
 
 /** §6: "36-char string: 5" → 1 JsVar for the first 4 characters, 1 per further 10. */
 export function stringVars(length: number): number {
   return 1 + Math.ceil(Math.max(0, length - inlineChars) / charsPerExtraVar);
 }
 
-function isSimulatorObject(o: object): boolean {
-  const name = (o as { constructor?: { name?: string } }).constructor?.name ?? "";
-  return name.startsWith("Sim") || o instanceof Map;
+/** §6: Uint16Array(16) (32 bytes) 6, Float32Array(16) (64 bytes) 8. */
+export function typedArrayVars(bytes: number): number {
+  return 3 + Math.ceil(Math.max(0, bytes - 4) / 12);
 }
 
-/** JsVars reachable from `roots`, each shared object counted once. */
-export function estimateJsVars(roots: unknown[]): JsVarEstimate {
-  const e: JsVarEstimate = { total: 0, arrays: 0, objects: 0, numbersInt: 0, numbersFloat: 0, booleans: 0, strings: 0, functions: 0 };
-  const seen = new Set<unknown>();
-  const value = (v: unknown): number => {
-    if (typeof v === "number") {
-      if (Number.isInteger(v)) e.numbersInt++;
-      else e.numbersFloat++;
-      return 1;
+/** Name of the object the instrumented bundle fills with its top-level bindings. */
+const topName = "__tsbmsTopLevel";
+
+/**
+ * The bundle with one statement added at the end of its IIFE that copies every top-level binding
+ * into a global object, so they can be walked (they are otherwise closed over).
+ */
+export function exposeTopLevel(code: string): string {
+  const program = acorn.parse(code, { ecmaVersion: 2020 }) as unknown as acorn.Program;
+  const decl = program.body[0];
+  const init = decl?.type === "VariableDeclaration" ? decl.declarations[0].init : undefined;
+  const fn = init?.type === "CallExpression" ? init.callee : undefined;
+  if (fn === undefined || (fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression") || fn.body.type !== "BlockStatement") {
+    throw new Error("espruino-budget: the bundle is not `var tsbms = (() => { … })()`");
+  }
+  const names: string[] = [];
+  for (const s of fn.body.body) {
+    if (s.type === "VariableDeclaration") {
+      for (const d of s.declarations) if (d.id.type === "Identifier") names.push(d.id.name);
+    } else if ((s.type === "FunctionDeclaration" || s.type === "ClassDeclaration") && s.id !== null) names.push(s.id.name);
+  }
+  const last = fn.body.body[fn.body.body.length - 1];
+  const at = last.type === "ReturnStatement" ? last.start : fn.body.end - 1;
+  const capture = `${topName}={${names.map((n) => `${JSON.stringify(n)}:${n}`).join(",")}};`;
+  return code.slice(0, at) + capture + code.slice(at);
+}
+
+/** The bundle's top-level bindings (after exposeTopLevel), by name. */
+export function topLevel(context: vm.Context): Record<string, unknown> {
+  const top = vm.runInContext(`typeof ${topName} === "object" ? ${topName} : undefined`, context) as Record<string, unknown> | undefined;
+  if (top === undefined) throw new Error("espruino-budget: the bundle did not reach its end (was it instrumented with exposeTopLevel?)");
+  return top;
+}
+
+/**
+ * The interpreter's own objects in `context`: the global object and everything reachable from it
+ * but through what the bundle put there (`tsbms`, the instrumentation). Espruino has them before
+ * any code runs; the adapter keeping a reference to one (the global object) costs 1.
+ */
+function intrinsicObjects(context: vm.Context): Set<object> {
+  const found = new Set<object>();
+  const global = vm.runInContext("global", context) as object;
+  const todo: object[] = [global];
+  while (todo.length > 0) {
+    const o = todo.pop() as object;
+    if (found.has(o)) continue;
+    found.add(o);
+    const next = [Object.getPrototypeOf(o) as object | null];
+    for (const k of Object.getOwnPropertyNames(o)) {
+      if (o === global && (k === "tsbms" || k === topName)) continue;
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      if (d !== undefined) next.push(...("value" in d ? [d.value as unknown] : [d.get, d.set]).map((v) => (v !== null && (typeof v === "object" || typeof v === "function") ? (v as object) : null)));
     }
-    if (typeof v === "boolean") {
-      e.booleans++;
+    for (const n of next) if (n !== null) todo.push(n);
+  }
+  return found;
+}
+
+/** JsVars of everything reachable from the bundle's top-level bindings, in `context`. */
+export function estimateTopLevel(context: vm.Context): JsVarEstimate {
+  return estimateJsVars(context, topLevel(context));
+}
+
+/** JsVars of everything reachable from `roots` (bindings: each costs its name too), objects of `context`. */
+export function estimateJsVars(context: vm.Context, roots: Record<string, unknown>): JsVarEstimate {
+  const contextObjectPrototype = vm.runInContext("Object.prototype", context) as object;
+  const intrinsics = intrinsicObjects(context);
+  const made = (o: object): boolean => {
+    if (intrinsics.has(o)) return false;
+    for (let p = Object.getPrototypeOf(o) as object | null; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+      if (p === contextObjectPrototype) return true;
+    }
+    return false;
+  };
+  const e: JsVarEstimate = { total: 0, arrays: 0, typedArrays: 0, objects: 0, numbers: 0, strings: 0, functions: 0, names: 0, largest: [] };
+  const seen = new Set<unknown>();
+  const name = (n: string): number => {
+    const c = stringVars(n.length);
+    e.names += c;
+    return c;
+  };
+  const value = (v: unknown): number => {
+    if (typeof v === "number" || typeof v === "boolean") {
+      e.numbers++;
       return 1;
     }
     if (typeof v === "string") {
-      e.strings++;
-      return stringVars(v.length);
+      const c = stringVars(v.length);
+      e.strings += c;
+      return c;
     }
     if (v === undefined || v === null) return 0;
     if (typeof v === "function" || typeof v === "object") return visit(v);
     throw new Error(`espruino-budget: cannot cost a value of type ${typeof v}`);
   };
-  // The cost of an object the first time it is met; a reference to one already counted is free.
+  // Own properties, read through their descriptors (a getter on a prototype is costed, not called).
+  const members = (o: object, skip: readonly string[]): number => {
+    let n = 0;
+    for (const k of Object.getOwnPropertyNames(o)) {
+      if (skip.includes(k)) continue;
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      if (d === undefined) continue;
+      n += name(k) + ("value" in d ? value(d.value) : value(d.get) + value(d.set));
+    }
+    return n;
+  };
   const visit = (o: object): number => {
     if (seen.has(o)) return 0;
     seen.add(o);
-    if (typeof o === "function") {
-      e.functions++;
-      let n = functionVars;
-      if (/^class\b/.test(Function.prototype.toString.call(o))) n += visit((o as { prototype: object }).prototype);
-      return n;
+    if (ArrayBuffer.isView(o)) {
+      const c = typedArrayVars(o.byteLength);
+      e.typedArrays += c;
+      return c;
     }
-    if (isSimulatorObject(o)) return 1;
+    if (!made(o)) return 1;
+    if (typeof o === "function") {
+      const own = functionVars + (o as (...a: unknown[]) => unknown).length;
+      const c = own + members(o, ["length", "name", "prototype", "arguments", "caller"]);
+      e.functions += own;
+      const proto = (o as { prototype?: object }).prototype;
+      // A class's methods live on its prototype; a plain function's prototype is never used here.
+      return /^class\b/.test(Function.prototype.toString.call(o)) && proto !== undefined ? c + 1 + members(proto, ["constructor"]) : c;
+    }
     if (Array.isArray(o)) {
-      e.arrays++;
-      let n = 1;
-      for (const v of o as unknown[]) n += 1 + value(v);
-      return n;
+      let c = 1;
+      for (const v of o as unknown[]) c += 1 + value(v);
+      e.arrays += 1 + 2 * (o as unknown[]).length;
+      return c;
     }
     e.objects++;
-    let n = 1;
-    for (const k of Object.getOwnPropertyNames(o)) {
-      if (k === "constructor") continue;
-      n += stringVars(k.length) + value((o as Record<string, unknown>)[k]);
-    }
-    // Class instances: the class (its prototype and methods) exists once.
     const proto = Object.getPrototypeOf(o) as object | null;
-    if (proto !== null && proto !== Object.prototype) n += value(proto.constructor);
-    return n;
+    const cls = proto !== null && proto !== contextObjectPrototype ? value((proto as { constructor?: unknown }).constructor) : 0;
+    return 1 + members(o, []) + cls;
   };
-  for (const r of roots) e.total += value(r);
+  const costs: [string, number][] = [];
+  for (const [k, v] of Object.entries(roots)) {
+    const c = name(k) + value(v);
+    costs.push([k, c]);
+    e.total += c;
+  }
+  e.largest = costs.sort((a, b) => b[1] - a[1]).slice(0, 8);
   return e;
 }
 
@@ -110,21 +211,21 @@ export interface BoardBudget {
   afterTicks: { ticks: number; estimate: JsVarEstimate }[];
 }
 
-/** The estimate for a board's firmware (the shell and the board definition) after each tick count. */
-export function boardBudget(board: BoardDefinition, tickCounts: number[]): BoardBudget {
-  const rig = new Rig({ board, seed: 7, initialSocPct: 50, spread: {}, ambientCelsius: 25 });
+/**
+ * The estimate for a board's built bundle after each tick count: the bundle runs in the stand-in,
+ * discharging at C/5 from half charge, with the simulated EMS on the board's link.
+ */
+export function boardBudget(board: BoardDefinition, build: EspruinoBuild, tickCounts: number[]): BoardBudget {
+  const s = new EspruinoStandIn(board, { code: exposeTopLevel(build.code), propertyNames: build.propertyNames }, { seed: 7, initialSocPct: 50, ambientCelsius: 25 });
+  if (s.app.error !== undefined) throw new Error(`espruino-budget: ${board.name} did not start: ${s.app.error}`);
   const afterTicks: BoardBudget["afterTicks"] = [];
   let done = 0;
   for (const target of [...tickCounts].sort((a, b) => a - b)) {
     for (; done < target; done++) {
-      rig.trueCurrentMa = rig.gate(-Math.round(board.pack.capacityMah / 5));
-      rig.pack.step(board.tickMs / 1000, rig.trueCurrentMa / 1000, 25);
-      rig.platform.clock.advance(board.tickMs);
-      rig.afe.update();
-      rig.shell.tick();
-      rig.ems?.update();
+      s.step(-Math.round(board.pack.capacityMah / 5), board.tickMs);
+      s.ems?.update();
     }
-    afterTicks.push({ ticks: target, estimate: estimateJsVars([rig.shell, board]) });
+    afterTicks.push({ ticks: target, estimate: estimateTopLevel(s.context) });
   }
   return { board: board.name, jsVars: board.mcu.jsVars, afterTicks };
 }
@@ -143,13 +244,13 @@ export const sixteenCellBudgets = [
 export const assumedSlowdown = 2000;
 
 export function budgetLines(b: BoardBudget, cells: number, coreMicros: number, tickMicros: number): string[] {
-  const last = b.afterTicks[b.afterTicks.length - 1].estimate;
-  const e = last;
+  const e = b.afterTicks[b.afterTicks.length - 1].estimate;
   const pct = (n: number, of: number): string => `${((100 * n) / of).toFixed(1)} %`;
   const lines = [
-    `JsVars (estimate, §6 cost model; the real check is process.memory() on the interpreter): ${e.total} (${e.total * bytesPerJsVar} bytes)` +
+    `JsVars (estimate from the built bundle in the stand-in, §6 cost model; the real check is process.memory() on the interpreter): ${e.total} (${e.total * bytesPerJsVar} bytes)` +
       (b.jsVars > 0 ? `, ${pct(e.total, b.jsVars)} of this board's ${b.jsVars}` : ""),
-    `  of which ${e.arrays} arrays, ${e.objects} objects, ${e.numbersInt} integers, ${e.numbersFloat} floats, ${e.booleans} booleans, ${e.strings} strings, ${e.functions} functions/classes`,
+    `  by kind: ${e.names} names, ${e.arrays} arrays, ${e.typedArrays} typed arrays, ${e.objects} objects, ${e.numbers} numbers, ${e.strings} strings, ${e.functions} functions`,
+    `  largest top-level bindings: ${e.largest.map(([k, c]) => `${k} ${c}`).join(", ")}`,
     `  no growth: ${b.afterTicks.map((t) => `${t.estimate.total} after ${t.ticks} ticks`).join(", ")} (${b.afterTicks.every((t) => t.estimate.total === e.total) ? "equal" : "DIFFERENT: something is allocated per tick"})`,
   ];
   if (cells === 16) {

@@ -167,3 +167,16 @@ export const targetRules = {
     ],
   }],
 };
+
+const luaOnly = (rule) => !/typed arrays/.test(rule.message) || /BigInt/.test(rule.message);
+
+/**
+ * The rule set for hal/espruino/, code that only Espruino runs (never typescript-to-lua): the same
+ * subset, but typed arrays are allowed, because Espruino has them (espruino.md §3) and they are
+ * its cheap arrays (§6).
+ */
+export const espruinoOnlyRules = {
+  ...targetRules,
+  "no-restricted-syntax": ["error", ...bannedSyntax.filter(luaOnly)],
+  "no-restricted-globals": ["error", ...bannedGlobals.filter(luaOnly)],
+};

@@ -9,8 +9,11 @@
 // `perMux` instances per value. A family costs one row instead of 48, which matters on Espruino
 // where every array element is a JsVar (../shared/reference/espruino.md §6).
 //
-// Parallel arrays filled once when the module loads (no Map, no objects per row: espruino.md §3,
-// lua.md §4); rows are addressed by the index the add functions return.
+// Parallel columns made once (no Map, no objects per row: espruino.md §3, lua.md §4), filled as
+// the row modules load; rows are addressed by the index the add functions return. Every value is
+// a small integer, so the columns are smallIntArray (an Int16Array on Espruino: 2 bytes a value
+// instead of 2 JsVars, espruino.md §6), and the names are one string (start-up and tests read them).
+import { smallIntArray, smallIntMax, smallIntMin } from "../alloc";
 import { clampRaw, getSignal, putSignal } from "./pack";
 
 /** `mux` of a signal present in every frame of its id. */
@@ -18,15 +21,24 @@ export const muxNone = -1;
 /** `mux` of the multiplexor switch itself (DBC `M`). */
 export const muxSwitch = -2;
 
+/** Rows the columns hold: the two profiles have 111; the load fails naming the row beyond this. */
+export const signalRowCapacity = 128;
+
+/** Separates the names in SignalTable.names (not a character of a DBC name). */
+const nameSeparator = ",";
+
 export interface SignalTable {
+  /** Rows added so far. */
+  rows: number;
   /** CAN id of the frame (FrameId). */
   frame: number[];
-  /** The DBC name; a family's base name (instances append 0, 1, …). */
-  name: string[];
+  /** The DBC names, row by row, separated by commas; a family's base name (instances append 0, 1, …). */
+  names: string;
   /** Intel start bit (LSB) of the row, or of instance 0 of a family. */
   start: number[];
   length: number[];
-  signed: boolean[];
+  /** 1 when the raw value is two's complement, else 0. */
+  signed: number[];
   /** DBC factor as the ratio factorNum / factorDen (0.1 V = 1/10): exact, no float. */
   factorNum: number[];
   factorDen: number[];
@@ -43,36 +55,67 @@ export interface SignalTable {
 }
 
 export const signalTable: SignalTable = {
-  frame: [],
-  name: [],
-  start: [],
-  length: [],
-  signed: [],
-  factorNum: [],
-  factorDen: [],
-  unitsPerRaw: [],
-  offset: [],
-  mux: [],
-  count: [],
-  perMux: [],
+  rows: 0,
+  frame: smallIntArray(signalRowCapacity, 0),
+  names: "",
+  start: smallIntArray(signalRowCapacity, 0),
+  length: smallIntArray(signalRowCapacity, 0),
+  signed: smallIntArray(signalRowCapacity, 0),
+  factorNum: smallIntArray(signalRowCapacity, 0),
+  factorDen: smallIntArray(signalRowCapacity, 0),
+  unitsPerRaw: smallIntArray(signalRowCapacity, 0),
+  offset: smallIntArray(signalRowCapacity, 0),
+  mux: smallIntArray(signalRowCapacity, 0),
+  count: smallIntArray(signalRowCapacity, 0),
+  perMux: smallIntArray(signalRowCapacity, 0),
 };
 
-/** Appends a row and returns its index. Used only while the table modules load. */
+/** Is `v` an integer the columns hold? */
+function fits(v: number): boolean {
+  return v >= smallIntMin && v <= smallIntMax && Math.floor(v) === v;
+}
+
+/** Appends a row and returns its index; throws, adding nothing, when a value does not fit. */
 export function addRow(frame: number, name: string, start: number, length: number, signed: boolean, factorNum: number, factorDen: number, unitsPerRaw: number, mux: number, count: number, perMux: number): number {
   const t = signalTable;
-  t.frame.push(frame);
-  t.name.push(name);
-  t.start.push(start);
-  t.length.push(length);
-  t.signed.push(signed);
-  t.factorNum.push(factorNum);
-  t.factorDen.push(factorDen);
-  t.unitsPerRaw.push(unitsPerRaw);
-  t.offset.push(0);
-  t.mux.push(mux);
-  t.count.push(count);
-  t.perMux.push(perMux);
-  return t.frame.length - 1;
+  const row = t.rows;
+  if (row >= signalRowCapacity) throw new Error("signal " + name + ": more than " + signalRowCapacity + " rows (signalRowCapacity)");
+  if (name.indexOf(nameSeparator) >= 0) throw new Error("signal " + name + ": a name holds no '" + nameSeparator + "'");
+  const values = [frame, start, length, factorNum, factorDen, unitsPerRaw, mux, count, perMux];
+  for (let k = 0; k < values.length; k++) {
+    if (!fits(values[k])) throw new Error("signal " + name + ": value " + values[k] + " is not an integer in " + smallIntMin + ".." + smallIntMax);
+  }
+  t.frame[row] = frame;
+  t.names = row === 0 ? name : t.names + nameSeparator + name;
+  t.start[row] = start;
+  t.length[row] = length;
+  t.signed[row] = signed ? 1 : 0;
+  t.factorNum[row] = factorNum;
+  t.factorDen[row] = factorDen;
+  t.unitsPerRaw[row] = unitsPerRaw;
+  t.offset[row] = 0;
+  t.mux[row] = mux;
+  t.count[row] = count;
+  t.perMux[row] = perMux;
+  t.rows = row + 1;
+  return row;
+}
+
+/** The DBC name of a row (start-up and test code: it builds a string). */
+export function rowName(t: SignalTable, row: number): string {
+  let from = 0;
+  for (let k = 0; k < row; k++) {
+    const at = t.names.indexOf(nameSeparator, from);
+    if (at < 0) return "";
+    from = at + 1;
+  }
+  const end = t.names.indexOf(nameSeparator, from);
+  return end < 0 ? t.names.substring(from) : t.names.substring(from, end);
+}
+
+/** Is the row's raw value two's complement? */
+export function isSigned(t: SignalTable, row: number): boolean {
+  return t.signed[row] === 1;
 }
 
 /** A single signal, present in every frame of its id. */
@@ -105,35 +148,35 @@ export function instanceMux(t: SignalTable, row: number, j: number): number {
 
 /** DBC name of instance j (start-up and test code: it builds a string). */
 export function instanceName(t: SignalTable, row: number, j: number): string {
-  return t.count[row] > 1 ? t.name[row] + j : t.name[row];
+  return t.count[row] > 1 ? rowName(t, row) + j : rowName(t, row);
 }
 
 /** Row index of the signal `name` (a row's name, not an instance's) of `frame`, or −1. */
 export function findRow(t: SignalTable, frame: number, name: string): number {
-  for (let i = 0; i < t.frame.length; i++) if (t.frame[i] === frame && t.name[i] === name) return i;
+  for (let i = 0; i < t.rows; i++) if (t.frame[i] === frame && rowName(t, i) === name) return i;
   return -1;
 }
 
 /** Writes a row's raw value into `data`, saturated to the field (never wrapped). */
 export function putRow(data: number[], row: number, raw: number): void {
   const t = signalTable;
-  putSignal(data, t.start[row], t.length[row], clampRaw(raw, t.length[row], t.signed[row]));
+  putSignal(data, t.start[row], t.length[row], clampRaw(raw, t.length[row], isSigned(t, row)));
 }
 
 /** Writes instance j of a family, saturated to the field. */
 export function putInstance(data: number[], row: number, j: number, raw: number): void {
   const t = signalTable;
-  putSignal(data, instanceStart(t, row, j), t.length[row], clampRaw(raw, t.length[row], t.signed[row]));
+  putSignal(data, instanceStart(t, row, j), t.length[row], clampRaw(raw, t.length[row], isSigned(t, row)));
 }
 
 /** Reads a row's raw value from `data`. */
 export function getRow(data: number[], row: number): number {
   const t = signalTable;
-  return getSignal(data, t.start[row], t.length[row], t.signed[row]);
+  return getSignal(data, t.start[row], t.length[row], isSigned(t, row));
 }
 
 /** Reads instance j of a family. */
 export function getInstance(data: number[], row: number, j: number): number {
   const t = signalTable;
-  return getSignal(data, instanceStart(t, row, j), t.length[row], t.signed[row]);
+  return getSignal(data, instanceStart(t, row, j), t.length[row], isSigned(t, row));
 }

@@ -10,7 +10,7 @@
 // Data memory is written as a subcommand whose code is the address (§2.3).
 // Buffers are allocated once; nothing here allocates per call, nothing throws.
 import { I2cStatus, type I2cBus } from "../hal";
-import { numberArray } from "../../firmware/alloc";
+import { byteArray } from "../../firmware/alloc";
 import { crc8PolynomialTi as ti, crc8Step } from "../crc8";
 import { Direct, measureBlockBytes, transferBufferBytes } from "./registers";
 
@@ -56,11 +56,11 @@ export class Bq76952Interface {
     this.bus = bus;
     this.address = address;
     this.crc = crc;
-    this.data = numberArray(maxReadBytes, 0);
-    this.payload = numberArray(maxWriteBytes, 0);
-    this.staged = numberArray(maxWriteBytes + 2, 0);
-    this.tx = numberArray(2 * (maxWriteBytes + 2) + 1, 0);
-    this.rx = numberArray(2 * maxReadBytes, 0);
+    this.data = byteArray(maxReadBytes, 0);
+    this.payload = byteArray(maxWriteBytes, 0);
+    this.staged = byteArray(maxWriteBytes + 2, 0);
+    this.tx = byteArray(2 * (maxWriteBytes + 2) + 1, 0);
+    this.rx = byteArray(2 * maxReadBytes, 0);
   }
 
   private nack(): Transfer {

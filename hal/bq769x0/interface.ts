@@ -7,7 +7,7 @@
 // bq769x2 (§2.1) the first read CRC covers only the read address and d0, not the register.
 // Buffers are allocated once; nothing here allocates per call, nothing throws.
 import { I2cStatus, type I2cBus } from "../hal";
-import { numberArray } from "../../firmware/alloc";
+import { byteArray } from "../../firmware/alloc";
 import { crc8PolynomialTi as ti, crc8Step } from "../crc8";
 
 /** Longest block read: VC1_HI (0x0C) … CC_LO (0x33) = 40 registers (§3 table). */
@@ -38,9 +38,9 @@ export class Bq769x0Interface {
   constructor(bus: I2cBus, address: number) {
     this.bus = bus;
     this.address = address;
-    this.data = numberArray(maxBlockRegisters, 0);
-    this.tx = numberArray(3, 0);
-    this.rx = numberArray(2 * maxBlockRegisters, 0);
+    this.data = byteArray(maxBlockRegisters, 0);
+    this.tx = byteArray(3, 0);
+    this.rx = byteArray(2 * maxBlockRegisters, 0);
   }
 
   /** Write one register with its CRC over (addrW, reg, data). */

@@ -7,19 +7,20 @@ import { I2cStatus } from "../hal";
 import type { I2cBus, SerialPort, SpiDevice } from "../hal";
 import type { EspruinoBytes, EspruinoGlobal, EspruinoI2c, EspruinoI2cTarget, EspruinoPin, EspruinoSerial, EspruinoSpi, EspruinoSpiSetup } from "./globals";
 
-/** Arrays of an exact length, one per length, reused. */
+/**
+ * Byte arrays of an exact length, one per length, reused. Uint8Array: 1 byte an element instead of
+ * 2 JsVars (§6), and what send/writeTo take as they are (§7).
+ */
 export class FramePool {
-  private readonly frames: number[][] = [];
+  private readonly frames: Uint8Array[] = [];
 
   /** The first `count` bytes of `data` in an array of exactly that length. */
-  copy(data: number[], count: number): number[] {
-    let frame: number[] | undefined = undefined;
+  copy(data: number[], count: number): Uint8Array {
+    let frame: Uint8Array | undefined = undefined;
     for (let i = 0; i < this.frames.length; i++) if (this.frames[i].length === count) frame = this.frames[i];
     if (frame === undefined) {
-      const made: number[] = [];
-      for (let i = 0; i < count; i++) made.push(0);
-      this.frames.push(made);
-      frame = made;
+      frame = new Uint8Array(count);
+      this.frames.push(frame);
     }
     for (let i = 0; i < count; i++) frame[i] = data[i] & 0xff;
     return frame;

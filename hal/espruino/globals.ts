@@ -15,6 +15,9 @@ export interface EspruinoBytes {
   readonly [index: number]: number;
 }
 
+/** What send/writeTo/write take: an array of bytes or a Uint8Array (§7). */
+export type EspruinoData = number[] | Uint8Array;
+
 export interface EspruinoSpiSetup {
   sck: EspruinoPin;
   miso: EspruinoPin;
@@ -26,7 +29,7 @@ export interface EspruinoSpiSetup {
 /** SPI1.. (§7 SPI): `send(data, nss)` holds CS low for the whole frame and returns what came back. */
 export interface EspruinoSpi {
   setup(options: EspruinoSpiSetup): void;
-  send(data: number[], nss: EspruinoPin): EspruinoBytes;
+  send(data: EspruinoData, nss: EspruinoPin): EspruinoBytes;
 }
 
 export interface EspruinoI2cSetup {
@@ -44,7 +47,7 @@ export interface EspruinoI2cTarget {
 /** I2C1.. (§7 I2C): synchronous; a bus error or NACK throws (§5). */
 export interface EspruinoI2c {
   setup(options: EspruinoI2cSetup): void;
-  writeTo(address: number | EspruinoI2cTarget, data: number[]): void;
+  writeTo(address: number | EspruinoI2cTarget, data: EspruinoData): void;
   readFrom(address: number, quantity: number): EspruinoBytes;
 }
 
@@ -56,7 +59,7 @@ export interface EspruinoSerialSetup {
 /** Serial1.. (§7 Serial): received data arrives as a string of character codes 0..255. */
 export interface EspruinoSerial {
   setup(baud: number, options: EspruinoSerialSetup): void;
-  write(data: number[]): void;
+  write(data: EspruinoData): void;
   on(event: string, callback: (data: string) => void): void;
 }
 

@@ -12,7 +12,7 @@
 // Everything a measurement uses is allocated in the constructor; measure() allocates nothing.
 import { AfeStatus } from "../afe";
 import type { Afe, AfeChipFaults, AfeDiagnostics, AfeLimits, AfeReading } from "../afe";
-import { booleanArray, numberArray } from "../../firmware/alloc";
+import { booleanArray, byteArray, numberArray } from "../../firmware/alloc";
 import { divRound } from "../../firmware/intmath";
 import { ntcDeciC, ntcRatioCentiPctOf } from "../ntc";
 import { Ltc681xFrames } from "./frames";
@@ -124,8 +124,8 @@ export class Ltc681x implements Afe {
     this.dischargeTimeoutCode = options.dischargeTimeoutCode;
     this.diagnostics = { pecErrors: 0, consecutiveFailures: 0, commLost: false };
     this.dcc = booleanArray(cells, false);
-    this.cfgA = numberArray(groupBytes * devices, 0);
-    this.cfgB = numberArray(groupBytes * devices, 0);
+    this.cfgA = byteArray(groupBytes * devices, 0);
+    this.cfgB = byteArray(groupBytes * devices, 0);
     this.cellCode = numberArray(cells, 0);
     this.pullUpCode = numberArray(cells, 0);
     this.pullDownCode = numberArray(cells, 0);

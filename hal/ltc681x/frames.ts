@@ -8,7 +8,7 @@
 //   (the chain shifts like a register);
 // * read: command, then 8 bytes clocked per device, the FIRST block from the BOTTOM device.
 import type { SpiDevice } from "../hal";
-import { numberArray } from "../../firmware/alloc";
+import { byteArray } from "../../firmware/alloc";
 import { blockBytes, Command, commandBytes, groupBytes } from "./registers";
 import { pecMatches, putPec } from "./pec";
 
@@ -32,8 +32,8 @@ export class Ltc681xFrames {
     this.readLength = commandBytes + blockBytes * devices;
     let size = this.readLength;
     if (commandBytes + pollBytes > size) size = commandBytes + pollBytes;
-    this.tx = numberArray(size, 0xff);
-    this.rx = numberArray(size, 0xff);
+    this.tx = byteArray(size, 0xff);
+    this.rx = byteArray(size, 0xff);
   }
 
   /**

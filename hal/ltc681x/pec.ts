@@ -5,7 +5,7 @@
 //
 // Bit operations stay on values masked to 16 bits and only `>>>` is used for right shifts: Lua 5.3
 // (typescript-to-lua) rejects `>>` and has 64-bit integers where JavaScript has 32 (lua.md §3).
-import { numberArray } from "../../firmware/alloc";
+import { smallIntArray } from "../../firmware/alloc";
 
 /** CRC polynomial without the x^15 term (§1.3). */
 const polynomial = 0x4599;
@@ -13,7 +13,7 @@ const polynomial = 0x4599;
 const seed = 0x0010;
 
 function buildTable(): number[] {
-  const table = numberArray(256, 0);
+  const table = smallIntArray(256, 0);
   for (let i = 0; i < 256; i++) {
     let rem = i << 7;
     for (let bit = 0; bit < 8; bit++) {

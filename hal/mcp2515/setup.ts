@@ -6,7 +6,7 @@
 //   → WRITE 0x28: CNF3, CNF2, CNF1, CANINTE → [WRITE RXF0..2, RXF3..5, RXM0..1]
 //   → WRITE TXBnCTRL.TXP = 3, 2, 1 → WRITE RXB0CTRL (BUKT), RXB1CTRL → READ CNF3..CNF1 back
 //   → BIT MODIFY CANCTRL.REQOP → poll CANSTAT until OPMOD follows.
-import { numberArray } from "../../firmware/alloc";
+import { byteArray } from "../../firmware/alloc";
 import type { Mcp2515Access } from "./access";
 import { layoutFilters, type Mcp2515Options } from "./options";
 import {
@@ -41,13 +41,13 @@ export class Mcp2515Setup {
   private readonly modePolls: number;
 
   constructor(options: Mcp2515Options, timing: BitTiming) {
-    this.timingBytes = numberArray(4, 0);
+    this.timingBytes = byteArray(4, 0);
     this.timingBytes[0] = timing.cnf3;
     this.timingBytes[1] = timing.cnf2;
     this.timingBytes[2] = timing.cnf1;
     this.timingBytes[3] = interruptsEnabled;
-    this.filterBytes = numberArray(idBytes * filterCount, 0);
-    this.maskBytes = numberArray(idBytes * maskCount, 0);
+    this.filterBytes = byteArray(idBytes * filterCount, 0);
+    this.maskBytes = byteArray(idBytes * maskCount, 0);
     this.useFilters = options.filters !== undefined;
     if (options.filters !== undefined) layoutFilters(options.filters, options.masks, this.filterBytes, this.maskBytes);
     this.mode = options.loopback === true ? Mode.loopback : Mode.normal;

@@ -3,7 +3,7 @@
 // hex digits both ways. Everything on the link is handled as numbers: the serial HAL moves byte
 // arrays (hal.ts SerialPort), Lua strings are byte strings (lua.md §4), so no text is built or
 // split per byte or per frame.
-import { numberArray } from "../../firmware/alloc";
+import { byteArray } from "../../firmware/alloc";
 
 /** Char codes of the SLCAN syntax (§5). */
 export const Ch = {
@@ -94,7 +94,7 @@ export const CharClass = {
 } as const;
 
 function buildCharClass(): number[] {
-  const table = numberArray(256, CharClass.garbage);
+  const table = byteArray(256, CharClass.garbage);
   for (let code = 0; code < 256; code++) {
     if (code === Ch.cr || code === Ch.lf) table[code] = CharClass.terminator;
     else if (startsLine(code)) table[code] = CharClass.lineStart;

@@ -9,7 +9,7 @@
 // frame from the host. python-can never reads the replies (§5), but a strict host does.
 // Nothing is allocated after construction: lines go through a fixed buffer (line-reader.ts), frames
 // from the host into a fixed queue (frame-ring.ts), frames to the host through one char array.
-import { numberArray } from "../../firmware/alloc";
+import { byteArray } from "../../firmware/alloc";
 import { CanStatus, type CanFrame, type CanPort } from "../can";
 import type { Clock, SerialPort } from "../hal";
 import { Ch } from "./chars";
@@ -36,12 +36,12 @@ export class SlcanDevice implements CanPort, SlcanChannel {
   readonly hardwareVersion: number;
   readonly softwareVersion: number;
   /** The N reply's 4 chars as char codes. */
-  readonly serialNumber: number[] = numberArray(4, 0);
+  readonly serialNumber: number[] = byteArray(4, 0);
   private readonly clock: Clock;
   private readonly reader = new SlcanLineReader();
-  private readonly txLine: number[] = numberArray(frameLineMax, 0);
+  private readonly txLine: number[] = byteArray(frameLineMax, 0);
   /** Replies are at most `Vhhss`CR: 6 chars. */
-  private readonly replyLine: number[] = numberArray(8, 0);
+  private readonly replyLine: number[] = byteArray(8, 0);
 
   constructor(options: SlcanOptions) {
     validateSlcanOptions(options);

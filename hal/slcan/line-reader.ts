@@ -10,7 +10,7 @@
 //    inside a line starts a new line at once, rejecting what came before. A frame that follows
 //    garbage or a cut-off line with no CR between them is therefore still read.
 //  - a line longer than the buffer is discarded up to its terminator (or the next such letter).
-import { numberArray } from "../../firmware/alloc";
+import { byteArray } from "../../firmware/alloc";
 import { CharClass, charClass } from "./chars";
 
 /**
@@ -32,7 +32,7 @@ export type LineEvent = (typeof LineEvent)[keyof typeof LineEvent];
 
 export class SlcanLineReader {
   /** The current line, `chars[0 … length−1]`; after a `line` event valid until the next push. */
-  readonly chars: number[] = numberArray(lineCapacity, 0);
+  readonly chars: number[] = byteArray(lineCapacity, 0);
   length = 0;
   /** The last push completed a line: the next one starts afresh. */
   private complete = false;

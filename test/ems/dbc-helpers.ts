@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Can, Dbc } from "candied";
 import type { CanFrame } from "../../hal/can";
-import { instanceMux, instanceName, instanceStart, muxNone, muxSwitch } from "../../firmware/ems/signals";
+import { instanceMux, instanceName, instanceStart, isSigned, muxNone, muxSwitch } from "../../firmware/ems/signals";
 import type { SignalTable } from "../../firmware/ems/signals";
 
 export const dbcFile = join(import.meta.dirname, "..", "..", "firmware", "ems", "tsbms.dbc");
@@ -91,14 +91,14 @@ export interface TableSignal {
 
 export function expandTable(t: SignalTable): TableSignal[] {
   const all: TableSignal[] = [];
-  for (let row = 0; row < t.frame.length; row++) {
+  for (let row = 0; row < t.rows; row++) {
     for (let j = 0; j < t.count[row]; j++) {
       all.push({
         frame: t.frame[row],
         name: instanceName(t, row, j),
         start: instanceStart(t, row, j),
         length: t.length[row],
-        signed: t.signed[row],
+        signed: isSigned(t, row),
         factorNum: t.factorNum[row],
         factorDen: t.factorDen[row],
         offset: t.offset[row],
@@ -153,11 +153,12 @@ export function compareTableWithDbc(t: SignalTable, data: DbcData): string[] {
   return problems;
 }
 
-/** A copy of a signal table whose arrays can be changed without touching the firmware's. */
+/** A copy of a signal table whose columns can be changed without touching the firmware's. */
 export function copyTable(t: SignalTable): SignalTable {
   return {
+    rows: t.rows,
     frame: [...t.frame],
-    name: [...t.name],
+    names: t.names,
     start: [...t.start],
     length: [...t.length],
     signed: [...t.signed],
@@ -169,4 +170,11 @@ export function copyTable(t: SignalTable): SignalTable {
     count: [...t.count],
     perMux: [...t.perMux],
   };
+}
+
+/** Gives row `row` of `t` another name. */
+export function renameRow(t: SignalTable, row: number, name: string): void {
+  const names = t.names.split(",");
+  names[row] = name;
+  t.names = names.join(",");
 }

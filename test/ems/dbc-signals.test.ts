@@ -3,9 +3,9 @@
 // frame, start bit, length, sign, factor, offset and multiplexor value, and no signal on one side
 // only. The comparison is shown to fail on a copy of the table with one field changed.
 import { describe, expect, it } from "vitest";
-import { findRow, limitsSig, signalTable, cellVoltagesSig, temperaturesSig, balancingSig, faultsSig, muxNone } from "../../firmware/ems/signals";
+import { addRow, findRow, limitsSig, rowName, signalTable, cellVoltagesSig, temperaturesSig, balancingSig, faultsSig, muxNone } from "../../firmware/ems/signals";
 import { FrameId } from "../../firmware/ems/ids";
-import { compareTableWithDbc, copyTable, expandTable, loadDbc } from "./dbc-helpers";
+import { compareTableWithDbc, copyTable, expandTable, loadDbc, renameRow } from "./dbc-helpers";
 
 const db = loadDbc();
 
@@ -38,7 +38,7 @@ describe("the firmware's signal table against the DBC", () => {
 
   it("reports a wrong sign, length, factor and offset", () => {
     const t = copyTable(signalTable);
-    t.signed[limitsSig.chargeVoltageLimit] = true;
+    t.signed[limitsSig.chargeVoltageLimit] = 1;
     t.length[faultsSig.firstFault] = 7;
     t.factorDen[limitsSig.dischargeVoltageLimit] = 100;
     t.offset[limitsSig.dischargeCurrentLimit] = -40;
@@ -61,7 +61,7 @@ describe("the firmware's signal table against the DBC", () => {
 
   it("reports a signal the table lacks and one the DBC lacks", () => {
     const t = copyTable(signalTable);
-    t.name[faultsSig.chipFaultCount] = "ChipFaults";
+    renameRow(t, faultsSig.chipFaultCount, "ChipFaults");
     expect(compareTableWithDbc(t, db.data)).toEqual([
       "0x4a4 ChipFaults: not in the DBC message Faults",
       "0x4a4 ChipFaultCount: in the DBC message Faults, not in the table",
@@ -72,5 +72,16 @@ describe("the firmware's signal table against the DBC", () => {
     const t = copyTable(signalTable);
     t.mux[balancingSig.balanceGroup] = muxNone;
     expect(compareTableWithDbc(t, db.data)).toEqual(["0x4a3 BalanceGroup: multiplexor -1 in the table, -2 in the DBC"]);
+  });
+
+  it("refuses a row whose values do not fit the table's 16-bit columns, adding nothing", () => {
+    const rows = signalTable.rows;
+    const names = signalTable.names;
+    expect(() => addRow(0x7ff, "TooFar", 0, 40000, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal TooFar: value 40000 is not an integer in -32768..32767/);
+    expect(() => addRow(0x7ff, "Half", 0.5, 8, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal Half: value 0.5/);
+    expect(() => addRow(0x7ff, "A,B", 0, 8, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal A,B: a name holds no ','/);
+    expect(signalTable.rows).toBe(rows);
+    expect(signalTable.names).toBe(names);
+    expect(rowName(signalTable, limitsSig.chargeCurrentLimit)).toBe("ChargeCurrentLimit");
   });
 });

@@ -11,7 +11,7 @@ import { eventSlot } from "../../firmware/events";
 import type { EventLog, Outputs } from "../../firmware/types";
 import type { VirtualCanBus } from "../../sim/can-bus";
 import { Rig } from "../../sim/rig";
-import { EspruinoStandIn } from "../espruino/standin";
+import { EspruinoStandIn, type StandInBundle } from "../../sim/espruino/standin";
 import { FengariBms } from "../lua/fengari-bridge";
 
 export interface PackSetup {
@@ -134,9 +134,9 @@ export function typescriptRuntime(board: BoardDefinition, setup: PackSetup): Run
   };
 }
 
-/** (2) The Espruino bundle (scripts/build.ts) in the vm stand-in; `code` is built for `board`. */
-export function espruinoRuntime(board: BoardDefinition, code: string, setup: PackSetup): Runtime {
-  const s = new EspruinoStandIn(board, code, setup);
+/** (2) The Espruino bundle (scripts/build.ts) in the vm stand-in; `bundle` is built for `board`. */
+export function espruinoRuntime(board: BoardDefinition, bundle: StandInBundle, setup: PackSetup): Runtime {
+  const s = new EspruinoStandIn(board, bundle, setup);
   if (s.app.error !== undefined) throw new Error(`Espruino bundle of ${board.name} did not start: ${s.app.error}`);
   const take = frameTap(s.canBus, "bms");
   return {

@@ -60,10 +60,10 @@ interface Run {
 let run: Run;
 
 beforeAll(async () => {
-  const espruinoCode = (await buildEspruino(pico.name, { prelude: [`board.tickMs = ${tickMs};`] })).code;
+  const espruinoBundle = await buildEspruino(pico.name, { prelude: [`board.tickMs = ${tickMs};`] });
   const luaBundle = readFileSync((await buildLuaCore(nodemcu.name)).file, "utf8");
   const reference = typescriptRuntime(nodemcu, setup);
-  const others = [typescriptRuntime(pico, setup), espruinoRuntime(pico, espruinoCode, setup), luaRuntime(nodemcu, luaBundle, setup)];
+  const others = [typescriptRuntime(pico, setup), espruinoRuntime(pico, espruinoBundle, setup), luaRuntime(nodemcu, luaBundle, setup)];
   const all = [reference, ...others];
   run = { reference, records: [], currents: [], differences: [], events: new Map(), internalErrors: new Map() };
   const pending = new Set(others);

@@ -9,8 +9,8 @@ import { boards } from "../../boards/index";
 import type { BoardDefinition } from "../../boards/types";
 import { Rig } from "../../sim/rig";
 import { buildEspruino, type EspruinoBuild } from "../../scripts/build";
-import { EspruinoStandIn } from "./standin";
-import { absentGlobals } from "./restrict";
+import { EspruinoStandIn } from "../../sim/espruino/standin";
+import { absentGlobals } from "../../sim/espruino/restrict";
 
 const espruinoBoards = boards.filter((b) => b.mcu.family === "espruino");
 const seed = 7;
@@ -27,7 +27,7 @@ beforeAll(async () => {
 function standIn(b: BoardDefinition): EspruinoStandIn {
   const build = builds.get(b.name);
   if (build === undefined) throw new Error(`no build for ${b.name}`);
-  return new EspruinoStandIn(b, build.code, { seed, initialSocPct, ambientCelsius });
+  return new EspruinoStandIn(b, build, { seed, initialSocPct, ambientCelsius });
 }
 
 describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the Espruino build of %s in the stand-in", (_name, board) => {
@@ -114,7 +114,7 @@ describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the Espruino bui
 
   it("prints why and runs nothing when the configuration is rejected", async () => {
     const bad = await buildEspruino(board.name, { prelude: ["board.pack.capacityMah = -1;"] });
-    const s = new EspruinoStandIn(board, bad.code, { seed, initialSocPct, ambientCelsius });
+    const s = new EspruinoStandIn(board, bad, { seed, initialSocPct, ambientCelsius });
     for (let k = 0; k < 20; k++) s.step(0, board.tickMs);
     expect(s.app.error).toMatch(/configuration rejected: .*capacityMah/);
     expect(s.printed.join("\n")).toMatch(/not started: configuration rejected: .*capacityMah/);

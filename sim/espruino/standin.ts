@@ -8,15 +8,15 @@ import vm from "node:vm";
 import type { BoardDefinition } from "../../boards/types";
 import type { EspruinoApp } from "../../hal/espruino/boot";
 import { I2cStatus, i2cStatusName } from "../../hal/hal";
-import { createSimAfe, openThermistorCelsius, pathConducts, type SimAfe } from "../../sim/afe-model";
-import { VirtualCanBus } from "../../sim/can-bus";
-import { CurrentSensorModel } from "../../sim/current-sensor";
-import { SimEms, canTransport, slcanTransport } from "../../sim/ems-node";
-import { Mcp2515Emulator } from "../../sim/emulators/mcp2515";
-import type { SimSpiDevice } from "../../sim/hal/bus";
-import { SimPlatform } from "../../sim/hal/platform";
-import { SimSerialLink } from "../../sim/hal/serial";
-import { PackModel } from "../../sim/pack";
+import { createSimAfe, openThermistorCelsius, pathConducts, type SimAfe } from "../afe-model";
+import { VirtualCanBus } from "../can-bus";
+import { CurrentSensorModel } from "../current-sensor";
+import { SimEms, canTransport, slcanTransport } from "../ems-node";
+import { Mcp2515Emulator } from "../emulators/mcp2515";
+import type { SimSpiDevice } from "../hal/bus";
+import { SimPlatform } from "../hal/platform";
+import { SimSerialLink } from "../hal/serial";
+import { PackModel } from "../pack";
 import { espruinoContext } from "./restrict";
 
 /** An Espruino pin object: the stand-in knows it by name. */
@@ -31,6 +31,7 @@ function pinOf(p: unknown, what: string): Pin {
 
 function bytesOf(data: unknown, what: string): number[] {
   if (Array.isArray(data)) return data.map((b) => Number(b) & 0xff);
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return Array.prototype.map.call(data, (b: number) => b & 0xff) as number[];
   if (typeof data === "number") return [data & 0xff];
   if (typeof data === "string") return [...data].map((c) => c.charCodeAt(0) & 0xff);
   throw new TypeError(`${what}: unsupported data ${String(data)}`);
@@ -42,6 +43,38 @@ export interface StandInOptions {
   ambientCelsius: number;
   /** The pack's cell-to-cell spread, as sim/rig.ts RigOptions.spread (default: none). */
   spread?: { capacityPct?: number; resistancePct?: number; selfDischargePct?: number; initialSocPct?: number };
+}
+
+/** A built bundle: its code and the property names the build shortened (scripts/mangle-props.ts). */
+export interface StandInBundle {
+  code: string;
+  /** esbuild's mangle cache: original name → short name (false: kept). */
+  propertyNames?: Record<string, string | false>;
+}
+
+/**
+ * A view of an object of the bundle under its source property names, so a test reads
+ * `app.shell.state.events` although the bundle calls them by short names. Plain objects and class
+ * instances are wrapped; arrays, typed arrays and primitives come back as they are; a method is
+ * called on the bundle's own object and its result wrapped.
+ */
+export function sourceView<T>(value: T, names: Record<string, string | false>): T {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || ArrayBuffer.isView(value)) return value;
+  return new Proxy(value as object, {
+    get(target, prop) {
+      const short = typeof prop === "string" ? names[prop] : undefined;
+      const key = typeof short === "string" ? short : prop;
+      const v = Reflect.get(target, key) as unknown;
+      if (typeof v === "function") {
+        return (...args: unknown[]): unknown => sourceView((v as (...a: unknown[]) => unknown).apply(target, args), names);
+      }
+      return sourceView(v, names);
+    },
+    set(target, prop, v) {
+      const short = typeof prop === "string" ? names[prop] : undefined;
+      return Reflect.set(target, typeof short === "string" ? short : prop, v);
+    },
+  }) as T;
 }
 
 export class EspruinoStandIn {
@@ -64,11 +97,12 @@ export class EspruinoStandIn {
   spiModeErrors = 0;
   readonly storage = new Map<string, string>();
   private readonly intervals: { fn: () => void; ms: number; nextMs: number }[] = [];
-  private readonly context: vm.Context;
+  /** The vm context the bundle runs in (for a budget walk of its objects). */
+  readonly context: vm.Context;
 
   constructor(
     readonly board: BoardDefinition,
-    code: string,
+    private readonly bundle: StandInBundle,
     o: StandInOptions,
   ) {
     const cells = board.pack.seriesCount;
@@ -127,7 +161,7 @@ export class EspruinoStandIn {
     }
     this.context = espruinoContext();
     Object.assign(this.context, this.globals(expectedMode));
-    vm.runInContext(code, this.context, { filename: `${board.name}.js` });
+    vm.runInContext(bundle.code, this.context, { filename: `${board.name}.js` });
     let transport = this.canBus === undefined ? undefined : canTransport(this.canBus);
     if (serial !== undefined) transport = slcanTransport(serial);
     this.ems = transport === undefined ? undefined : new SimEms({ transport, clock: this.platform.clock, periodMs: 0, actions: [], log: false });
@@ -135,7 +169,7 @@ export class EspruinoStandIn {
 
   /** What the bundle's start-up returned (`tsbms.app`). */
   get app(): EspruinoApp {
-    return (this.context.tsbms as { app: EspruinoApp }).app;
+    return sourceView((this.context.tsbms as { app: EspruinoApp }).app, this.bundle.propertyNames ?? {});
   }
 
   /** Names the context offers, for a test that checks nothing else leaks in. */

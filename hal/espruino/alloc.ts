@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// firmware/alloc.ts as an Espruino build links it (scripts/build.ts puts this module in its place):
+// the same functions, returning typed arrays. A plain array costs 1 + 2 JsVars per element, a
+// Float64Array(16) 14 and a Uint8Array(16) 5 (../../../shared/reference/espruino.md §6: "16
+// integers in a plain Array: 33", "Uint16Array(16): 6"). Float64 keeps every number a plain array
+// holds exactly (§4: one number type, doubles), so the firmware computes the same on both; the
+// callers only index, assign and read `length` (the contract of firmware/alloc.ts).
+// Booleans stay in plain arrays: a typed array would read back 0 and 1, not false and true.
+
+/** A number array of `length` elements, all `value`. */
+export function numberArray(length: number, value: number): number[] {
+  return new Float64Array(length).fill(value) as unknown as number[];
+}
+
+/** A boolean array of `length` elements, all `value`. */
+export function booleanArray(length: number, value: boolean): boolean[] {
+  const a: boolean[] = [];
+  for (let i = 0; i < length; i++) a.push(value);
+  return a;
+}
+
+/** The range smallIntArray holds. */
+export const smallIntMin = -32768;
+export const smallIntMax = 32767;
+
+/** `length` integers in smallIntMin..smallIntMax, all `value`: 2 bytes each. */
+export function smallIntArray(length: number, value: number): number[] {
+  return new Int16Array(length).fill(value) as unknown as number[];
+}
+
+/** `length` bytes (0..255), all `value`: 1 byte each. */
+export function byteArray(length: number, value: number): number[] {
+  return new Uint8Array(length).fill(value) as unknown as number[];
+}

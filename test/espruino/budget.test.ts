@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// The RAM estimate of an Espruino build (scripts/espruino-budget.ts): its cost model gives the
+// sizes the fact sheet measured on the interpreter (../shared/reference/espruino.md §6), it walks
+// the shipped bundle's own bindings, and the built firmware holds its per-cell data, logs and
+// buffers in typed arrays and allocates nothing that stays between ticks.
+import vm from "node:vm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { boards } from "../../boards/index";
+import { buildEspruino, type EspruinoBuild } from "../../scripts/build";
+import { boardBudget, estimateJsVars, exposeTopLevel, stringVars, topLevel, typedArrayVars } from "../../scripts/espruino-budget";
+import { EspruinoStandIn } from "../../sim/espruino/standin";
+import { espruinoContext } from "../../sim/espruino/restrict";
+
+const espruinoBoards = boards.filter((b) => b.mcu.family === "espruino");
+
+describe("the JsVar cost model", () => {
+  it("gives §6's measured sizes: a 36-char string 5, Uint16Array(16) 6, Float32Array(16) 8", () => {
+    expect(stringVars(36)).toBe(5);
+    expect(typedArrayVars(32)).toBe(6);
+    expect(typedArrayVars(64)).toBe(8);
+  });
+
+  it("costs 16 integers in a plain array at 33 and a one-parameter function at 5 (§6), each binding's name on top", () => {
+    const context = espruinoContext();
+    // Made inside a function, not as globals: what the global object holds counts as the interpreter's.
+    const array = vm.runInContext("(function () { return [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]; })()", context) as unknown;
+    const fn = vm.runInContext("(function () { return function (x) { return x; }; })()", context) as unknown;
+    // A one-character binding name is one JsVar.
+    expect(estimateJsVars(context, { a: array }).total).toBe(1 + 33);
+    expect(estimateJsVars(context, { f: fn }).total).toBe(1 + 5);
+  });
+
+  it("counts an object reachable twice once, and the interpreter's own objects (Math, the global) as a reference", () => {
+    const context = espruinoContext();
+    const [o, p] = vm.runInContext("(function () { var o = { v: 1 }; return [o, { m: Math, g: global, o: o }]; })()", context) as unknown[];
+    const alone = estimateJsVars(context, { o }).total;
+    const both = estimateJsVars(context, { o, p }).total;
+    // p: itself 1, names m g o 3, Math 1, global 1, o already counted 0; binding name 1.
+    expect(both - alone).toBe(1 + 1 + 3 + 1 + 1);
+  });
+
+  it("exposes every top-level binding of a bundle, which otherwise only its closures can reach", () => {
+    const code = "var tsbms=(()=>{var a=[1,2];function b(){return a}class C{m(){}}return{b:b}})();";
+    const context = espruinoContext();
+    vm.runInContext(exposeTopLevel(code), context);
+    expect(Object.keys(topLevel(context)).sort()).toEqual(["C", "a", "b"]);
+  });
+});
+
+describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the built firmware of %s on Espruino", (_name, board) => {
+  let build: EspruinoBuild;
+  beforeAll(async () => {
+    build = await buildEspruino(board.name);
+  });
+
+  it("keeps cell voltages, the event log, the persisted record and CAN frame bytes in typed arrays", () => {
+    const s = new EspruinoStandIn(board, build, { seed: 7, initialSocPct: 50, ambientCelsius: 25 });
+    const shell = s.app.shell;
+    expect(shell).toBeDefined();
+    if (shell === undefined) return;
+    const typed = (v: unknown): string => (ArrayBuffer.isView(v) ? (v as object).constructor.name : "not a typed array");
+    expect(typed(shell.inputs.measurements.cellMv)).toBe("Float64Array");
+    expect(typed(shell.state.events.timeMs)).toBe("Float64Array");
+    expect(typed(shell.persist?.record)).toBe("Uint8Array");
+  });
+
+  it("holds the same JsVars after 100 and 3,000 ticks: nothing allocated per tick stays", () => {
+    const b = boardBudget(board, build, [100, 3000]);
+    expect(b.afterTicks[1].estimate.total).toBe(b.afterTicks[0].estimate.total);
+    expect(b.afterTicks[0].estimate.total).toBeGreaterThan(1000);
+  });
+});
