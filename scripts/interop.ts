@@ -11,11 +11,14 @@
 //    decoded from the DBC equal to the BMS's status of the tick that sent it.
 // 3. The simulator's candump -L log read by can.LogReader and decoded by canmatrix
 //    (scripts/interop/log-checks.ts).
+// 4. The Lua build on Debian's lua5.3 against the TypeScript firmware, tick by tick over the
+//    two-hour equivalence scenario (test/equivalence/lua53.test.ts).
 // Exits non-zero on any mismatch. The records (BMS snapshots, the clients' JSON lines, the log)
 // stay in a temporary directory when anything fails, or always with INTEROP_KEEP=1.
 //
-// Needs the Debian packages python3-can, python3-canmatrix and socat; python3-crccheck is used
+// Needs the Debian packages python3-can, python3-canmatrix, socat and lua5.3; python3-crccheck is used
 // to cross-check the E2E CRC when installed (.ci/run installs them all).
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -128,6 +131,28 @@ async function demoChecks(dir: string): Promise<void> {
   }
 }
 
+/**
+ * The two-hour equivalence scenario with the Lua build in the system's lua5.3, through vitest (the
+ * scenario and its comparison live with the other runtimes in test/equivalence); lua5.3 missing
+ * fails here rather than skipping.
+ */
+/** vitest's output without its colour codes (ESC [ … m). */
+function stripAnsi(text: string): string {
+  const esc = String.fromCharCode(27);
+  return text.split(esc).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ""))).join("");
+}
+
+function lua53Checks(): void {
+  const r = spawnSync("npx", ["vitest", "run", "test/equivalence/lua53.test.ts"], {
+    encoding: "utf8",
+    env: { ...process.env, TSBMS_REQUIRE_LUA53: "1" },
+    timeout: 900_000,
+  });
+  const out = `${r.stdout}${r.stderr}`;
+  const passed = /Tests\s+(?:\S+\s+)?(\d+) passed/.exec(stripAnsi(out));
+  check(r.status === 0 && passed !== null && passed[1] === "2", "lua5.3: 3,600 ticks (2 h) equal to the TypeScript firmware, frames and event log", out.slice(-3000));
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), "tsbms-interop-"));
@@ -139,6 +164,8 @@ async function main(): Promise<void> {
     await bmsChecks(c, dir);
     console.log("== 3. the simulator's candump -L log in can.LogReader + canmatrix");
     await logChecks(c, dir);
+    console.log("== 4. the Lua build on Debian's lua5.3 against the TypeScript firmware (test/equivalence/lua53.test.ts)");
+    lua53Checks();
   } catch (err) {
     keep = true;
     throw err;

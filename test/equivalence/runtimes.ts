@@ -194,15 +194,26 @@ function luaNumber(text: string, field: string): number {
   return n;
 }
 
+/** A Lua VM running the core bundle on a Rig: fengari in-process or lua5.3 over pipes. */
+export interface LuaVm {
+  tick(): { internalErrors: number };
+  eval(expression: string): string;
+}
+
 /** (3) The Lua build (scripts/build-lua.ts buildLuaCore) in fengari, on a Rig's emulators. */
 export function luaRuntime(board: BoardDefinition, bundle: string, setup: PackSetup): Runtime {
+  return luaVmRuntime(board, setup, "fengari", (rig) => new FengariBms(bundle, rig));
+}
+
+/** (3') The Lua build in the VM `start` makes on the runtime's Rig. */
+export function luaVmRuntime(board: BoardDefinition, setup: PackSetup, vmName: string, start: (rig: Rig) => LuaVm): Runtime {
   const rig = new Rig({ board, ...setup });
-  const vm = new FengariBms(bundle, rig);
+  const vm = start(rig);
   vm.eval(luaHelpers);
   const take = frameTap(rig.canBus, "bms");
   let internal = 0;
   return {
-    name: `Lua build in fengari (${board.name})`,
+    name: `Lua build in ${vmName} (${board.name})`,
     step(demandMa, tickMs) {
       advanceRig(rig, demandMa, tickMs, setup.ambientCelsius);
       internal = vm.tick().internalErrors;

@@ -21,41 +21,13 @@
 // build prelude so its setInterval runs once per 2 s step.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { findBoard } from "../../boards/index";
-import type { BoardDefinition } from "../../boards/types";
 import { buildEspruino } from "../../scripts/build";
 import { buildLuaCore } from "../../scripts/build-lua";
 import { BmsMode, EventKind } from "../../firmware/types";
 import { FaultId } from "../../firmware/fault-ids";
-import { espruinoRuntime, firstDifference, luaRuntime, typescriptRuntime } from "./runtimes";
-import type { Runtime, TickRecord } from "./runtimes";
-
-const tickMs = 2000;
-const tickS = tickMs / 1000;
-const durationS = 7200;
-const withTick = (name: string): BoardDefinition => ({ ...findBoard(name), tickMs });
-const pico = withTick("pico-ltc6811-12s");
-const nodemcu = withTick("nodemcu-esp32-ltc6811-12s");
-/** Started high with a spread of cell SoC and capacity, so the top cells reach their limit first. */
-const setup = { seed: 11, initialSocPct: 85, spread: { initialSocPct: 3, capacityPct: 3 }, ambientCelsius: 25 };
-
-/** The scenario, by simulated second: a fixed profile that never looks at the BMS's limits. */
-const chargeUntilS = 2400;
-const dischargeFromS = 3000;
-const thermistorOpen = { sensor: 0, fromS: 4800, untilS: 5400 };
-const clearFaultsAtS = 6000;
-/** 0.3 C in, then 0.5 C out (mA, positive into the pack); every runtime's own FETs gate it. */
-const demandMa = (tS: number): number => (tS <= chargeUntilS ? 1500 : tS <= dischargeFromS ? 0 : -2500);
-
-interface Run {
-  reference: Runtime;
-  records: TickRecord[];
-  currents: number[];
-  /** Per other runtime: the first tick and field where it differs from the reference, if any. */
-  differences: { runtime: string; tick: number; field: string; reference: unknown; other: unknown }[];
-  events: Map<string, string[]>;
-  internalErrors: Map<string, number>;
-}
+import { espruinoRuntime, luaRuntime, typescriptRuntime } from "./runtimes";
+import type { TickRecord } from "./runtimes";
+import { chargeUntilS, clearFaultsAtS, dischargeFromS, durationS, nodemcu, pico, runScenario, setup, thermistorOpen, tickMs, tickS, type Run } from "./scenario";
 
 let run: Run;
 
@@ -64,33 +36,7 @@ beforeAll(async () => {
   const luaBundle = readFileSync((await buildLuaCore(nodemcu.name)).file, "utf8");
   const reference = typescriptRuntime(nodemcu, setup);
   const others = [typescriptRuntime(pico, setup), espruinoRuntime(pico, espruinoBundle, setup), luaRuntime(nodemcu, luaBundle, setup)];
-  const all = [reference, ...others];
-  run = { reference, records: [], currents: [], differences: [], events: new Map(), internalErrors: new Map() };
-  const pending = new Set(others);
-  for (let k = 1; k * tickMs <= durationS * 1000; k++) {
-    const tS = (k * tickMs) / 1000;
-    for (const r of all) {
-      if (tS === thermistorOpen.fromS) r.setThermistorOpen(thermistorOpen.sensor, true);
-      if (tS === thermistorOpen.untilS) r.setThermistorOpen(thermistorOpen.sensor, false);
-      if (tS === clearFaultsAtS) r.clearFaults();
-    }
-    const want = reference.step(demandMa(tS), tickMs);
-    run.records.push(want);
-    run.currents.push(reference.currentMa());
-    for (const r of others) {
-      // A runtime that diverged is stopped: from then on its sim side differs as well.
-      if (!pending.has(r)) continue;
-      const d = firstDifference(want, r.step(demandMa(tS), tickMs));
-      if (d !== undefined) {
-        run.differences.push({ runtime: r.name, tick: k, field: d.field, reference: d.a, other: d.b });
-        pending.delete(r);
-      }
-    }
-  }
-  for (const r of all) {
-    run.events.set(r.name, r.events());
-    run.internalErrors.set(r.name, r.internalErrors());
-  }
+  run = runScenario(reference, others);
 }, 240_000);
 
 const ticksWhere = (p: (r: TickRecord, k: number) => boolean): number => run.records.filter(p).length;
