@@ -33,19 +33,25 @@ export interface EspruinoBuild {
 }
 
 export interface EspruinoBuildOptions {
-  /**
-   * Statements placed before start-up, with `board` in scope (tests: a broken configuration, or
-   * an import of a file outside the subset to prove the lint gate).
-   */
+  /** Statements run on the parsed board definition, `board`, before start-up (tests: a broken configuration). */
   prelude?: string[];
+  /** Import statements added to the entry (tests: a file outside the subset, to prove the lint gate). */
+  imports?: string[];
   /** Keep the source's identifiers (not property names): for reports that name top-level bindings. */
   readableNames?: boolean;
 }
 
 const spec = (path: string): string => JSON.stringify(join(root, path));
 
-/** The entry module: imports only this board's driver and transport, then boots. */
-function entry(board: BoardDefinition, prelude: string[]): string {
+/**
+ * The entry module: imports only this board's driver and transport, then boots. The board
+ * definition goes in as JSON text that start-up parses and the firmware validates
+ * (firmware/validate.ts reads it field by field, as it reads any parsed configuration), rather
+ * than as the board module: then the definition is not a binding of the bundle that lives
+ * forever, only the parts the running BMS keeps stay in RAM, and the chemistry presets the board
+ * module was made from are not in the bundle at all (espruino.md §6).
+ */
+function entry(board: BoardDefinition, options: EspruinoBuildOptions, definition: unknown): string {
   const afe = afeFactory(board.afe.type);
   const ems = emsFactory(board);
   return [
@@ -53,10 +59,14 @@ function entry(board: BoardDefinition, prelude: string[]): string {
     `import { ${afe.name} } from ${spec(`${afe.module}.ts`)};`,
     ems === undefined ? "" : `import { ${ems.name} } from ${spec(`${ems.module}.ts`)};`,
     `import { boot } from ${spec("hal/espruino/boot.ts")};`,
-    `import { board } from ${spec(`boards/${board.name}.ts`)};`,
-    ...prelude,
+    ...(options.imports ?? []),
+    `function makeBoard() {`,
+    `  const board = JSON.parse(${JSON.stringify(JSON.stringify(definition))});`,
+    ...(options.prelude ?? []).map((line) => `  ${line}`),
+    `  return board;`,
+    `}`,
     // `global` is Espruino's global object: pins and peripherals are its properties (§7).
-    `export const app = boot(global, board, function (platform) {`,
+    `export const app = boot(global, makeBoard(), function (board, platform) {`,
     `  return wireShell(board, platform, ${afe.name}(board, board.afe, platform), ${ems === undefined ? "undefined" : `${ems.name}(board.ems, board.ems.transport, platform)`});`,
     `});`,
   ].join("\n");
@@ -116,10 +126,25 @@ export async function lintSubset(files: string[]): Promise<string[]> {
   return files.flatMap((f) => lintCache.get(f) ?? []);
 }
 
-/** esbuild's options for a board's Espruino file (before property mangling). */
-function esbuildOptions(board: BoardDefinition, options: EspruinoBuildOptions): BuildOptions & { write: false; metafile: true } {
+/**
+ * `value` with every object key renamed as esbuild renamed that property in the code (`names`,
+ * its mangle cache): the JSON the bundle parses must use the names the code reads.
+ */
+export function renameKeys(value: unknown, names: Record<string, string | false>): unknown {
+  if (Array.isArray(value)) return value.map((v) => renameKeys(v, names));
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const short = names[k];
+    out[typeof short === "string" ? short : k] = renameKeys(v, names);
+  }
+  return out;
+}
+
+/** esbuild's options for a board's Espruino file; `definition` is the board as the bundle parses it. */
+function esbuildOptions(board: BoardDefinition, options: EspruinoBuildOptions, definition: unknown = board): BuildOptions & { write: false; metafile: true } {
   return {
-    stdin: { contents: entry(board, options.prelude ?? []), resolveDir: root, loader: "ts", sourcefile: `${board.name}.ts` },
+    stdin: { contents: entry(board, options, definition), resolveDir: root, loader: "ts", sourcefile: `${board.name}.ts` },
     absWorkingDir: root,
     bundle: true,
     format: "iife",
@@ -150,19 +175,18 @@ export async function buildEspruino(boardName: string, options: EspruinoBuildOpt
   }
   // Our property names shortened to one or two characters, but those the bundle may read by name
   // and JavaScript's and Espruino's own (scripts/mangle-props.ts; espruino.md §6: names cost JsVars).
-  const mangled = await build({
-    ...esbuildOptions(board, options),
-    mangleProps: /^[A-Za-z_$]/,
-    reserveProps: reservedProps(result.outputFiles[0].text),
-    mangleCache: {},
-  });
+  const mangling = { mangleProps: /^[A-Za-z_$]/, reserveProps: reservedProps(result.outputFiles[0].text) };
+  const named = await build({ ...esbuildOptions(board, options), ...mangling, mangleCache: {} });
+  const propertyNames = named.mangleCache ?? {};
+  // The same names again (the cache pins them), now with the board's JSON keys renamed to match.
+  const mangled = await build({ ...esbuildOptions(board, options, renameKeys(board, propertyNames)), ...mangling, mangleCache: propertyNames });
   const code = mangled.outputFiles[0].text;
   const outputBytes: Record<string, number> = {};
   for (const f of inputs) outputBytes[f] = 0;
   for (const out of Object.values(mangled.metafile.outputs)) {
     for (const [f, v] of Object.entries(out.inputs)) if (f in outputBytes) outputBytes[f] += v.bytesInOutput;
   }
-  return { board: board.name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code).length, inputs, outputBytes, propertyNames: mangled.mangleCache ?? {} };
+  return { board: board.name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code).length, inputs, outputBytes, propertyNames: mangled.mangleCache ?? propertyNames };
 }
 
 /** A NodeMCU board is built by scripts/build-lua.ts when it exists. */

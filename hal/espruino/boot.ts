@@ -48,14 +48,25 @@ class Loop {
   }
 }
 
+/**
+ * Runs `loop` every `periodMs`. A function of its own so that the interval's closure holds only
+ * this scope (Espruino keeps a closure's whole scope alive, espruino.md §6): boot's scope, with
+ * the parsed board definition in it, can go once start-up is over.
+ */
+function startLoop(g: EspruinoGlobal, loop: Loop, periodMs: number): void {
+  g.setInterval(function (): void {
+    loop.run();
+  }, periodMs);
+}
+
 /** Wire the BMS with `wire` on the Espruino platform and start it; returns what runs. */
-export function boot(g: EspruinoGlobal, board: BoardDefinition, wire: (platform: EspruinoPlatform) => BmsShell): EspruinoApp {
+export function boot(g: EspruinoGlobal, board: BoardDefinition, wire: (board: BoardDefinition, platform: EspruinoPlatform) => BmsShell): EspruinoApp {
   const app: EspruinoApp = { shell: undefined, platform: undefined, last: undefined, ticks: 0, escaped: 0, error: undefined };
   let shell: BmsShell;
   let platform: EspruinoPlatform;
   try {
     platform = new EspruinoPlatform(g, { spi: board.spi, analogBits: analogBits(board) });
-    shell = wire(platform);
+    shell = wire(board, platform);
   } catch (e) {
     app.error = e instanceof Error ? e.message : String(e);
     g.console.log("tsbms " + board.name + ": not started: " + app.error);
@@ -64,10 +75,7 @@ export function boot(g: EspruinoGlobal, board: BoardDefinition, wire: (platform:
   app.shell = shell;
   app.platform = platform;
   platform.armWatchdogs();
-  const loop = new Loop(app, shell);
-  g.setInterval(function (): void {
-    loop.run();
-  }, board.tickMs);
+  startLoop(g, new Loop(app, shell), board.tickMs);
   g.console.log("tsbms " + board.name + ": running every " + board.tickMs + " ms");
   return app;
 }

@@ -16,6 +16,21 @@ describe("board definitions", () => {
     expect(validateBoard(findBoard(name))).toEqual([]);
   });
 
+  // An Espruino build carries its board as JSON text that start-up parses (scripts/build.ts): the
+  // definition must survive the round trip unchanged, with integers only (Espruino parses some
+  // decimal fractions 1 ulp off, espruino.md §4).
+  it.each(boards.map((b) => b.name))("%s survives JSON text unchanged and holds only integers", (name) => {
+    const b = findBoard(name);
+    expect(JSON.parse(JSON.stringify(b))).toStrictEqual(b);
+    const fractions: string[] = [];
+    const walk = (v: unknown, path: string): void => {
+      if (typeof v === "number" && !Number.isInteger(v)) fractions.push(`${path} = ${v}`);
+      else if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+    };
+    walk(b, name);
+    expect(fractions).toEqual([]);
+  });
+
   it("names the known boards when asked for an unknown one", () => {
     expect(() => findBoard("nope")).toThrow(/known boards: wifi-ltc6813-16s/);
   });

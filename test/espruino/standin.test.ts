@@ -126,7 +126,7 @@ describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the Espruino bui
 describe("the Espruino build", () => {
   it("fails naming file:line and the construct when a bundled file is outside the subset", async () => {
     const fixture = new URL("./fixtures/outside-subset.ts", import.meta.url).pathname;
-    const prelude = [`import { outsideSubset } from ${JSON.stringify(fixture)};`, "outsideSubset(2);"];
-    await expect(buildEspruino(espruinoBoards[0].name, { prelude })).rejects.toThrow(/test\/espruino\/fixtures\/outside-subset\.ts:5:\d+ no-restricted-properties: .*Array\.from/);
+    const imports = [`import { outsideSubset } from ${JSON.stringify(fixture)};`];
+    await expect(buildEspruino(espruinoBoards[0].name, { imports, prelude: ["outsideSubset(2);"] })).rejects.toThrow(/test\/espruino\/fixtures\/outside-subset\.ts:5:\d+ no-restricted-properties: .*Array\.from/);
   });
 });
