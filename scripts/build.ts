@@ -7,7 +7,8 @@
 // Espruino would only fail when that code first runs (§1 rule 2).
 // npm run build -- --board <name> | --all
 import { build, type BuildOptions, type Plugin } from "esbuild";
-import { reservedProps } from "./mangle-props";
+import { compact, lintOutput } from "./espruino-output";
+import { reservedCache, reservedProps } from "./mangle-props";
 import { ESLint, type Linter } from "eslint";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -65,10 +66,15 @@ function entry(board: BoardDefinition, options: EspruinoBuildOptions, definition
     ...(options.prelude ?? []).map((line) => `  ${line}`),
     `  return board;`,
     `}`,
-    // `global` is Espruino's global object: pins and peripherals are its properties (§7).
-    `export const app = boot(global, makeBoard(), function (board, platform) {`,
+    // `global` is Espruino's global object: pins and peripherals are its properties (§7). What
+    // runs is left there as `tsbms.app` for the console (a global, not an export: esbuild's export
+    // helper defines getters in a loop, which Espruino's loop scoping would break, §2).
+    `function wire(board, platform) {`,
     `  return wireShell(board, platform, ${afe.name}(board, board.afe, platform), ${ems === undefined ? "undefined" : `${ems.name}(board.ems, board.ems.transport, platform)`});`,
-    `});`,
+    `}`,
+    `const app = boot(global, makeBoard(), wire);`,
+    // Quoted: esbuild keeps quoted names (scripts/mangle-props.ts), so the console finds them.
+    `global["tsbms"] = { "app": app };`,
   ].join("\n");
 }
 
@@ -148,7 +154,6 @@ function esbuildOptions(board: BoardDefinition, options: EspruinoBuildOptions, d
     absWorkingDir: root,
     bundle: true,
     format: "iife",
-    globalName: "tsbms",
     // §11: ES2015 so classes stay native; esbuild lowers ?. ?? ** that the source may hold.
     target: "es2015",
     minifyWhitespace: true,
@@ -176,11 +181,13 @@ export async function buildEspruino(boardName: string, options: EspruinoBuildOpt
   // Our property names shortened to one or two characters, but those the bundle may read by name
   // and JavaScript's and Espruino's own (scripts/mangle-props.ts; espruino.md §6: names cost JsVars).
   const mangling = { mangleProps: /^[A-Za-z_$]/, reserveProps: reservedProps(result.outputFiles[0].text) };
-  const named = await build({ ...esbuildOptions(board, options), ...mangling, mangleCache: {} });
+  const named = await build({ ...esbuildOptions(board, options), ...mangling, mangleCache: reservedCache() });
   const propertyNames = named.mangleCache ?? {};
   // The same names again (the cache pins them), now with the board's JSON keys renamed to match.
   const mangled = await build({ ...esbuildOptions(board, options, renameKeys(board, propertyNames)), ...mangling, mangleCache: propertyNames });
-  const code = mangled.outputFiles[0].text;
+  const code = await compact(mangled.outputFiles[0].text, options.readableNames === true);
+  const unsafe = lintOutput(code);
+  if (unsafe.length > 0) throw new Error(`board ${board.name}: the built file holds ${unsafe.length} construct(s) Espruino cannot run:\n  ${unsafe.join("\n  ")}`);
   const outputBytes: Record<string, number> = {};
   for (const f of inputs) outputBytes[f] = 0;
   for (const out of Object.values(mangled.metafile.outputs)) {

@@ -70,11 +70,13 @@ const topName = "__tsbmsTopLevel";
  */
 export function exposeTopLevel(code: string): string {
   const program = acorn.parse(code, { ecmaVersion: 2020 }) as unknown as acorn.Program;
-  const decl = program.body[0];
-  const init = decl?.type === "VariableDeclaration" ? decl.declarations[0].init : undefined;
-  const fn = init?.type === "CallExpression" ? init.callee : undefined;
+  // The bundle is one IIFE statement: `(() => { … })();`, `!function () { … }();` or `var x = …`.
+  const first = program.body[0];
+  let e: acorn.Expression | null | undefined = first?.type === "ExpressionStatement" ? first.expression : first?.type === "VariableDeclaration" ? first.declarations[0].init : undefined;
+  if (e?.type === "UnaryExpression") e = e.argument;
+  const fn = e?.type === "CallExpression" ? e.callee : undefined;
   if (fn === undefined || (fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression") || fn.body.type !== "BlockStatement") {
-    throw new Error("espruino-budget: the bundle is not `var tsbms = (() => { … })()`");
+    throw new Error("espruino-budget: the bundle is not one immediately called function");
   }
   const names: string[] = [];
   for (const s of fn.body.body) {
@@ -84,7 +86,7 @@ export function exposeTopLevel(code: string): string {
   }
   const last = fn.body.body[fn.body.body.length - 1];
   const at = last.type === "ReturnStatement" ? last.start : fn.body.end - 1;
-  const capture = `${topName}={${names.map((n) => `${JSON.stringify(n)}:${n}`).join(",")}};`;
+  const capture = `;${topName}={${names.map((n) => `${JSON.stringify(n)}:${n}`).join(",")}};`;
   return code.slice(0, at) + capture + code.slice(at);
 }
 

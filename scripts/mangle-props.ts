@@ -56,6 +56,17 @@ export function stringLiteralNames(code: string): Set<string> {
   return names;
 }
 
+/**
+ * A mangle cache that holds every built-in and Espruino name as kept (`false`), so esbuild neither
+ * renames them nor picks one as the short name of our own property (a property of ours named
+ * `at` would read as Array's `at` to any check of the output, and may shadow one on the device).
+ */
+export function reservedCache(): Record<string, false> {
+  const cache: Record<string, false> = {};
+  for (const n of [...builtinNames(), ...espruinoApiNames()]) if (identifier.test(n)) cache[n] = false;
+  return cache;
+}
+
 /** The names esbuild must not rename in this bundle, as its `reserveProps` pattern. */
 export function reservedProps(unmangledCode: string): RegExp {
   const names = new Set([...builtinNames(), ...espruinoApiNames(), ...stringLiteralNames(unmangledCode)]);
