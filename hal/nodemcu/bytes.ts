@@ -24,12 +24,12 @@ export class ByteStrings {
   }
 }
 
-/** Copy up to `max` bytes of `s` into `into`; returns how many were copied. */
-export function copyBytes(s: string, into: number[], max: number): number {
-  let n = s.length;
+/** Copy up to `max` bytes of `s`, from its byte `start`, into `into`; returns how many were copied. */
+export function copyBytes(s: string, start: number, into: number[], max: number): number {
+  let n = s.length - start;
   if (n > max) n = max;
-  for (let i = 0; i < n; i++) into[i] = s.charCodeAt(i);
-  return n;
+  for (let i = 0; i < n; i++) into[i] = s.charCodeAt(start + i);
+  return n < 0 ? 0 : n;
 }
 
 /** A receive buffer of `size` bytes, made once. */

@@ -9,11 +9,18 @@ export interface Tickable {
   tick(): unknown;
 }
 
+/**
+ * NodeMCU dev-esp32 docs/modules/tmr.md: "tmr.create()" makes the timer; "tmr.obj:alarm()" is
+ * `mytmr:alarm(interval_ms, mode, func())` with tmr.ALARM_AUTO "automatically repeating alarm",
+ * returning "true if the timer was started, false on error". node.md "node.restart()" restarts
+ * the chip. A loop that did not start would leave the BMS dead, so that is an error at start-up.
+ */
 export function startLoop(shell: Tickable, platform: NodeMcuPlatform, tickMs: number): NodeMcuTimer {
   const timer = tmr.create();
-  timer.alarm(tickMs, tmr.ALARM_AUTO, () => {
+  const started = timer.alarm(tickMs, tmr.ALARM_AUTO, () => {
     shell.tick();
     if (platform.watchdogExpired()) node.restart();
   });
+  if (!started) throw new Error("nodemcu tmr: alarm every " + tickMs + " ms did not start");
   return timer;
 }

@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: MIT
 // The HAL on NodeMCU (ESP32, Lua 5.3 firmware), for the typescript-to-lua build: spi/i2c buses
-// (./buses.ts), gpio pins, adc inputs, uart ports, node.uptime as the clock, the file module as
-// storage, and a watchdog the control loop (./loop.ts) enforces. Pins are named "GPIO<n>".
+// (./buses.ts), gpio pins, adc inputs, uart ports, node.uptime as the clock, the standard Lua io
+// module as storage, and a watchdog the control loop (./loop.ts) enforces. Pins are named
+// "GPIO<n>". Each API use cites the NodeMCU dev-esp32 doc it was checked against (docs/modules/*.md).
 import type { AnalogIn, Clock, DigitalIn, DigitalOut, I2cBus, I2cOptions, Platform, SerialOptions, SerialPort, SpiDevice, SpiOptions, Storage, Watchdog } from "../hal";
 import { divFloor } from "../../firmware/intmath";
 import { ByteStrings, byteBuffer, copyBytes, requireGpio } from "./bytes";
 import { NodeMcuI2cBus, NodeMcuSpi } from "./buses";
 
-/** node.uptime() counts µs; on a 32-bit integer build it wraps at 2^31 µs (35.8 min). */
+/**
+ * node.uptime() counts µs (NodeMCU dev-esp32 docs/modules/node.md "node.uptime()"): an integer-only
+ * build wraps its first result at 2^31 µs (35.8 min); a build with floats does not wrap.
+ */
 const uptimeWrapUs = 2147483648;
-/** ESP32 ADC1 channel of each GPIO (ESP32 datasheet, ADC pin table); −1: not on ADC1. */
+/**
+ * ESP32 ADC1 channel of each GPIO, as pairs (GPIO, channel): NodeMCU dev-esp32 docs/modules/adc.md
+ * "adc.setup()": "0: GPIO36, 1: GPIO37, 2: GPIO38, 3: GPIO39, 4: GPIO32, 5: GPIO33, 6: GPIO34, 7: GPIO35".
+ */
 const adc1Channel = [36, 0, 37, 1, 38, 2, 39, 3, 32, 4, 33, 5, 34, 6, 35, 7];
-/** Bytes a received UART chunk may hold before it is cut. */
+/** Bytes handed to a serial listener per call; a longer UART chunk is passed on in pieces. */
 const serialChunk = 64;
 /** Largest file read in one call. */
 const fileChunk = 256;
@@ -22,12 +29,12 @@ export class NodeMcuClock implements Clock {
   private lastUs: number;
 
   constructor() {
-    this.lastUs = node.uptime();
+    this.lastUs = node.uptime()[0];
   }
 
   /** Whole ms since start, built from µs deltas so neither the wrap nor a product exceeds 2^31. */
   nowMs(): number {
-    const us = node.uptime();
+    const us = node.uptime()[0];
     let delta = us - this.lastUs;
     if (delta < 0) delta += uptimeWrapUs;
     this.lastUs = us;
@@ -41,9 +48,11 @@ export class NodeMcuClock implements Clock {
 
 class Pin implements DigitalOut, DigitalIn {
   constructor(private readonly gpioPin: number) {}
+  /** NodeMCU dev-esp32 docs/modules/gpio.md "gpio.write()": `gpio.write(pin, level)`, 1 or 0. */
   write(value: number): void {
     gpio.write(this.gpioPin, value);
   }
+  /** NodeMCU dev-esp32 docs/modules/gpio.md "gpio.read()": "0 = low, 1 = high". */
   read(): number {
     return gpio.read(this.gpioPin);
   }
@@ -52,6 +61,7 @@ class Pin implements DigitalOut, DigitalIn {
 class Analog implements AnalogIn {
   readonly resolution = 12;
   constructor(private readonly channel: number) {}
+  /** NodeMCU dev-esp32 docs/modules/adc.md "adc.read()": `adc.read(adc_number, channel)`. */
   read(): number {
     return adc.read(adc.ADC1, this.channel);
   }
@@ -64,24 +74,40 @@ class Serial implements SerialPort {
     private readonly id: number,
     private readonly bytes: ByteStrings,
   ) {}
+  /** NodeMCU dev-esp32 docs/modules/uart.md "uart.write()": `uart.write(id, data1 [, ...])`. */
   write(data: number[], count: number): void {
     if (count > 0) uart.write(this.id, this.bytes.join(data, count));
   }
   onReadable(callback: (data: number[], count: number) => void): void {
     this.callback = callback;
   }
-  /** uart.on's data callback: the chunk as bytes to the listener. */
+  /**
+   * uart.on's data callback: the chunk as bytes to the listener. With n=0 the module hands over
+   * "every char in buffer" (NodeMCU dev-esp32 docs/modules/uart.md "uart.on()"), of any length,
+   * so it goes on in serialChunk pieces rather than being cut.
+   */
   received(data: string): void {
     const cb = this.callback;
     if (cb === undefined) return;
-    cb(this.rx, copyBytes(data, this.rx, serialChunk));
+    let start = 0;
+    while (start < data.length) {
+      const n = copyBytes(data, start, this.rx, serialChunk);
+      cb(this.rx, n);
+      start += n;
+    }
   }
 }
 
+/**
+ * Blobs in files. NodeMCU dev-esp32 docs/modules/file.md: "file content manipulation is handled
+ * via the standard Lua `io` module" (file.open/read/write are no longer in the file module), so
+ * io.open and the handle's read/write/close (Lua 5.3 manual §6.8). Binary modes: the blobs hold
+ * any byte. How a bare name maps onto the VFS mount point is not stated in the docs (unverified).
+ */
 class FileStorage implements Storage {
   constructor(private readonly bytes: ByteStrings) {}
   read(name: string): number[] | undefined {
-    const f = file.open(name, "r");
+    const f = io.open(name, "rb");
     if (f === undefined) return undefined;
     const out: number[] = [];
     let chunk = f.read(fileChunk);
@@ -93,15 +119,21 @@ class FileStorage implements Storage {
     return out;
   }
   write(name: string, data: number[]): boolean {
-    const f = file.open(name, "w");
+    const f = io.open(name, "wb");
     if (f === undefined) return false;
-    const ok = data.length === 0 || f.write(this.bytes.join(data, data.length)) === true;
-    f.close();
+    // file:write returns the handle on success, nil on failure; close flushes the buffer and
+    // returns true, or nil when that last write failed.
+    let ok = data.length === 0 || f.write(this.bytes.join(data, data.length)) !== undefined;
+    if (f.close() !== true) ok = false;
     return ok;
   }
 }
 
-/** Kicked by the shell after each good AFE read; the control loop restarts the MCU when it starves. */
+/**
+ * Kicked by the shell after each good AFE read; the control loop restarts the MCU when it starves.
+ * A software watchdog: the NodeMCU dev-esp32 docs give Lua no hardware or task watchdog to arm;
+ * their only watchdog call, tmr.wdclr() (tmr.md), just yields to the IDLE task.
+ */
 export class NodeMcuWatchdog implements Watchdog {
   private lastKickMs: number;
   constructor(
@@ -118,6 +150,13 @@ export class NodeMcuWatchdog implements Watchdog {
   }
 }
 
+/** The UART number a port name ends in ("Serial2" → 2); −1 when it does not end in a digit. */
+function uartNumber(port: string): number {
+  if (port.length === 0) return -1;
+  const digit = port.charCodeAt(port.length - 1) - 48;
+  return digit >= 0 && digit <= 9 ? digit : -1;
+}
+
 export class NodeMcuPlatform implements Platform {
   readonly clock = new NodeMcuClock();
   readonly watchdogs: NodeMcuWatchdog[] = [];
@@ -125,6 +164,9 @@ export class NodeMcuPlatform implements Platform {
   readonly storage = new FileStorage(this.bytes);
   private readonly spiNames: string[] = [];
   private readonly spiMasters: NodeMcuSpiMaster[] = [];
+  /** The hardware I2C interfaces set up so far and their "data/clock" pins (set up only once). */
+  private readonly i2cIds: number[] = [];
+  private readonly i2cPins: string[] = [];
 
   /** The SPI bus master of a host, made at its first device (HSPI or VSPI). */
   private master(options: SpiOptions): NodeMcuSpiMaster {
@@ -132,7 +174,11 @@ export class NodeMcuPlatform implements Platform {
     throw new Error("nodemcu spi: bus " + options.bus + " is not open; call openSpi first");
   }
 
-  /** Open an SPI host on its pins before its devices (the board's spi entries). */
+  /**
+   * Open an SPI host on its pins before its devices (the board's spi entries). NodeMCU dev-esp32
+   * docs/modules/spi.md "spi.master()": `spi.master(host[, config[, dma]])`, host spi.HSPI or
+   * spi.VSPI, config {sclk, mosi, miso}; DMA left at its default (channel 1).
+   */
   openSpi(bus: string, clock: string, input: string, output: string): void {
     let host = spi.HSPI;
     if (bus === "VSPI") host = spi.VSPI;
@@ -141,17 +187,35 @@ export class NodeMcuPlatform implements Platform {
     this.spiMasters.push(spi.master(host, { sclk: requireGpio(clock, "spi clock"), mosi: requireGpio(output, "spi output"), miso: requireGpio(input, "spi input") }));
   }
 
+  /** NodeMCU dev-esp32 docs/modules/spi.md "spi.master:device()": {cs, mode 0-3, freq in Hz}. */
   spi(options: SpiOptions): SpiDevice {
     const device = this.master(options).device({ cs: requireGpio(options.select, "spi select"), mode: options.mode, freq: options.hz });
     return new NodeMcuSpi(device, this.bytes);
   }
 
+  /**
+   * NodeMCU dev-esp32 docs/modules/i2c.md "i2c.setup()": `i2c.setup(id, pinSDA, pinSCL, speed)`,
+   * speed in Hz; "Calling setup on an already configured hardware interface will cause panic", so
+   * a second device on the same bus reuses it.
+   */
   i2c(options: I2cOptions): I2cBus {
     const id = options.bus === "I2C1" ? i2c.HW1 : i2c.HW0;
-    i2c.setup(id, requireGpio(options.data, "i2c data"), requireGpio(options.clock, "i2c clock"), options.hz);
+    const pins = options.data + "/" + options.clock;
+    let known = false;
+    for (let i = 0; i < this.i2cIds.length; i++) {
+      if (this.i2cIds[i] !== id) continue;
+      if (this.i2cPins[i] !== pins) throw new Error("nodemcu i2c: bus " + options.bus + " is already set up on " + this.i2cPins[i] + ", not " + pins);
+      known = true;
+    }
+    if (!known) {
+      i2c.setup(id, requireGpio(options.data, "i2c data"), requireGpio(options.clock, "i2c clock"), options.hz);
+      this.i2cIds.push(id);
+      this.i2cPins.push(pins);
+    }
     return new NodeMcuI2cBus(id, this.bytes);
   }
 
+  /** NodeMCU dev-esp32 docs/modules/gpio.md "gpio.config()": {gpio=n, dir=gpio.OUT}. */
   digitalOut(options: { pin: string; value: number }): DigitalOut {
     const n = requireGpio(options.pin, "digitalOut");
     gpio.config({ gpio: n, dir: gpio.OUT });
@@ -159,6 +223,7 @@ export class NodeMcuPlatform implements Platform {
     return new Pin(n);
   }
 
+  /** NodeMCU dev-esp32 docs/modules/gpio.md "gpio.config()": {gpio=n, dir=gpio.IN}. */
   digitalIn(options: { pin: string }): DigitalIn {
     const n = requireGpio(options.pin, "digitalIn");
     gpio.config({ gpio: n, dir: gpio.IN });
@@ -170,18 +235,28 @@ export class NodeMcuPlatform implements Platform {
     let channel = -1;
     for (let i = 0; i < adc1Channel.length; i += 2) if (adc1Channel[i] === n) channel = adc1Channel[i + 1];
     if (channel < 0) throw new Error("nodemcu adc: " + options.pin + " is not an ADC1 input");
+    // NodeMCU dev-esp32 docs/modules/adc.md: "adc.setwidth()" (9/10/11/12 bits, all of ADC1), to
+    // be called before read; "adc.setup()" ATTEN_11db: "reduced to about 1/3.6 (3.9V when
+    // VDD_A=3.3V, maximum voltage is limited by VDD_A)", the widest range for the amplifier output.
     adc.setwidth(adc.ADC1, 12);
-    // 11 dB: the full 0..≈3.1 V range of the amplifier output.
     adc.setup(adc.ADC1, channel, adc.ATTEN_11db);
     return new Analog(channel);
   }
 
+  /**
+   * NodeMCU dev-esp32 docs/modules/uart.md: "uart.setup()" with a pins table {tx, rx} (required for
+   * a uart other than the console), 8N1; "uart.on()" with n=0 ("every char in buffer"); then
+   * "uart.start()" ("true if uart is started"). UART0 is the console ("The default uart for console
+   * is UART0"), which takes an echo flag instead of pins and no start(), so it is refused here.
+   */
   serial(options: SerialOptions): SerialPort {
-    const id = requireGpio("GPIO" + options.port.substring(options.port.length - 1), "serial port");
+    const id = uartNumber(options.port);
+    if (id < 0) throw new Error("nodemcu serial: port " + options.port + " does not end in a UART number");
+    if (id === 0) throw new Error("nodemcu serial: port " + options.port + " is UART0, the NodeMCU console");
     uart.setup(id, options.baud, 8, uart.PARITY_NONE, uart.STOPBITS_1, { tx: requireGpio(options.transmit, "serial transmit"), rx: requireGpio(options.receive, "serial receive") });
     const port = new Serial(id, this.bytes);
     uart.on(id, "data", 0, (data: string) => port.received(data));
-    uart.start(id);
+    if (!uart.start(id)) throw new Error("nodemcu serial: uart.start(" + id + ") failed for port " + options.port);
     return port;
   }
 

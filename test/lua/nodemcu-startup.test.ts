@@ -11,7 +11,12 @@ import { findBoard } from "../../boards/index";
 const lua = spawnSync("lua5.3", ["-v"]).status === 0;
 const board = findBoard("nodemcu-esp32-ltc6811-12s");
 
-/** NodeMCU module stubs: SPI answers a released MISO line, the timer is fired by hand. */
+/**
+ * NodeMCU module stubs shaped like the NodeMCU dev-esp32 docs (docs/modules/*.md): SPI answers a
+ * released MISO line, the timer is fired by hand, node.uptime gives its two results (lowbits,
+ * highbits), and io (which holds file contents on dev-esp32, file.md) keeps files in memory with
+ * the standard Lua 5.3 handle results (nil at end of file, write returns the handle).
+ */
 const stubs = `
 local writes = {}
 local alarm
@@ -23,8 +28,26 @@ gpio = { IN = 0, OUT = 1, config = function(c) end, write = function(p, v) write
 adc = { ADC1 = 1, ATTEN_11db = 3, setwidth = function() end, setup = function() end, read = function(u, ch) return 2048 end }
 tmr = { ALARM_AUTO = 1, create = function() return { alarm = function(self, ms, mode, cb) alarm = cb; return true end } end }
 local tick, firstRestart = 0, 0
-node = { uptime = function() return us end, restart = function() if firstRestart == 0 then firstRestart = tick end end }
-file = { open = function() return nil end }
+node = { uptime = function() return us, 0 end, restart = function() if firstRestart == 0 then firstRestart = tick end end }
+local files = {}
+io = { open = function(name, mode)
+  local h = { pos = 1 }
+  if mode:sub(1, 1) == "r" then
+    if files[name] == nil then return nil, name .. ": No such file or directory", 2 end
+  else
+    files[name] = ""
+  end
+  function h:read(n)
+    local s = files[name]
+    if self.pos > #s then return nil end
+    local part = s:sub(self.pos, self.pos + n - 1)
+    self.pos = self.pos + #part
+    return part
+  end
+  function h:write(s) files[name] = files[name] .. s; return self end
+  function h:close() return true end
+  return h
+end }
 i2c = {}; uart = {}
 local m = dofile(arg[1])
 for k = 1, 20 do tick = k; us = us + 100000; alarm(nil) end
