@@ -37,3 +37,10 @@ export function smallIntArray(length: number, value: number): number[] {
 export function byteArray(length: number, value: number): number[] {
   return numberArray(length, value);
 }
+
+/** `values` copied into a smallIntArray (each in smallIntMin..smallIntMax): for constant tables. */
+export function smallIntsOf(values: number[]): number[] {
+  const a = smallIntArray(values.length, 0);
+  for (let i = 0; i < values.length; i++) a[i] = values[i];
+  return a;
+}

@@ -3,7 +3,7 @@
 // loop writes four numbers and allocates nothing. When full, the oldest entry is overwritten; the
 // `total` counter lets a reader (telemetry, the simulator) tell which events it has not seen yet
 // and how many it missed.
-import { numberArray } from "./alloc";
+import { numberArray, smallIntArray } from "./alloc";
 import type { EventLog } from "./types";
 
 /** An empty log holding at most `size` events (size ≥ 1; validateConfig asks for ≥ 4). */
@@ -11,9 +11,10 @@ export function createEventLog(size: number): EventLog {
   const n = size >= 1 ? size : 1;
   return {
     timeMs: numberArray(n, 0),
-    kind: numberArray(n, 0),
+    // EventKind and cause codes are small; value can be any quantity, timeMs grows for ever.
+    kind: smallIntArray(n, 0),
     value: numberArray(n, 0),
-    cause: numberArray(n, 0),
+    cause: smallIntArray(n, 0),
     next: 0,
     count: 0,
     total: 0,

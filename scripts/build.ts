@@ -226,6 +226,9 @@ async function main(argv: string[]): Promise<void> {
     const b = await buildEspruino(name);
     const file = join(root, "dist", `${b.board}.js`);
     writeFileSync(file, b.code);
+    // The short property names, for reading the running state at the REPL (README).
+    const names = Object.fromEntries(Object.entries(b.propertyNames).filter((e): e is [string, string] => typeof e[1] === "string").sort());
+    writeFileSync(join(root, "dist", `${b.board}.names.json`), `${JSON.stringify(names, undefined, 1)}\n`);
     console.log(`${relative(root, file)}: ${b.bytes} bytes (${b.gzipBytes} gzipped), ${b.inputs.length} source files, subset lint clean`);
   }
 }

@@ -31,11 +31,24 @@ function builtinNames(): Set<string> {
   return names;
 }
 
-/** Property names declared in the adapter's Espruino declarations (hal/espruino/globals.ts). */
-function espruinoApiNames(): Set<string> {
-  const text = readFileSync(join(root, "hal", "espruino", "globals.ts"), "utf8");
+/** Property names declared in `text` (members of interfaces: `name:`, `name?:`, `name(`). */
+function declaredNames(text: string): Set<string> {
   const names = new Set<string>();
   for (const m of text.matchAll(/^\s*(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*[(:]/gm)) names.add(m[1]);
+  return names;
+}
+
+/**
+ * Property names of the adapter's Espruino declarations (hal/espruino/globals.ts), and those of
+ * the object a console user reads, `tsbms.app` (EspruinoApp in hal/espruino/boot.ts: shell, last,
+ * ticks, escaped, error).
+ */
+function espruinoApiNames(): Set<string> {
+  const names = declaredNames(readFileSync(join(root, "hal", "espruino", "globals.ts"), "utf8"));
+  const boot = readFileSync(join(root, "hal", "espruino", "boot.ts"), "utf8");
+  const app = /export interface EspruinoApp \{([\s\S]*?)\n\}/.exec(boot);
+  if (app === null) throw new Error("mangle-props: hal/espruino/boot.ts has no EspruinoApp interface");
+  for (const n of declaredNames(app[1])) names.add(n);
   return names;
 }
 

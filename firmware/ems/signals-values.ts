@@ -3,6 +3,7 @@
 // its DLC, its send period (DBC GenMsgCycleTime) and who sends it, in the order a 1 s set goes out
 // (0x351 first: ../shared/reference/can-link.md §1.4). A test checks both against
 // firmware/ems/tsbms.dbc.
+import { smallIntsOf } from "../alloc";
 import { FrameId } from "./ids";
 
 /** A 0x35A item (§1.2): 0 not supported, 1 active, 2 supported and clear, 3 reserved. */
@@ -63,18 +64,18 @@ const received = FrameProfile.received;
  * multiplexed frame it is the period of the whole set, each multiplexor value in use sent once.
  */
 export const frameTable = {
-  id: [
+  id: smallIntsOf([
     FrameId.limits, FrameId.socSoh, FrameId.measurements, FrameId.pylonFlags, FrameId.alarms, FrameId.pylonRequest,
     FrameId.name, FrameId.info, FrameId.state, FrameId.faults, FrameId.cellVoltages, FrameId.temperatures,
     FrameId.balancing, FrameId.health, FrameId.counters, FrameId.commandReply, FrameId.modeRequest,
     FrameId.limitRequest, FrameId.faultClear, FrameId.inverterKeepAlive,
-  ],
-  dlc: [8, 6, 6, 7, 8, 2, 8, 8, 8, 8, 8, 8, 8, 8, 8, 6, 8, 8, 8, 8],
-  periodMs: [1000, 1000, 1000, 1000, 1000, 1000, 10000, 10000, 1000, 1000, 1000, 1000, 1000, 5000, 5000, 0, 1000, 1000, 0, 1000],
-  profile: [
+  ]),
+  dlc: smallIntsOf([8, 6, 6, 7, 8, 2, 8, 8, 8, 8, 8, 8, 8, 8, 8, 6, 8, 8, 8, 8]),
+  periodMs: smallIntsOf([1000, 1000, 1000, 1000, 1000, 1000, 10000, 10000, 1000, 1000, 1000, 1000, 1000, 5000, 5000, 0, 1000, 1000, 0, 1000]),
+  profile: smallIntsOf([
     inverter, inverter, inverter, pylon, inverter, pylon, inverter, inverter, detailed, detailed, detailed, detailed,
     detailed, detailed, detailed, detailed, received, received, received, received,
-  ],
+  ]),
 };
 
 /** Index of `id` in frameTable, or −1. */

@@ -32,3 +32,10 @@ export function smallIntArray(length: number, value: number): number[] {
 export function byteArray(length: number, value: number): number[] {
   return new Uint8Array(length).fill(value) as unknown as number[];
 }
+
+/** `values` copied into a smallIntArray (each in smallIntMin..smallIntMax): for constant tables. */
+export function smallIntsOf(values: number[]): number[] {
+  const a = smallIntArray(values.length, 0);
+  for (let i = 0; i < values.length; i++) a[i] = values[i];
+  return a;
+}
