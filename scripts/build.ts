@@ -92,7 +92,8 @@ const sideEffectFree: Plugin = {
       if (file === undefined) return undefined;
       const rel = relative(root, file);
       // Typed arrays where the firmware makes its arrays (hal/espruino/alloc.ts, espruino.md §6).
-      if (rel === join("firmware", "alloc.ts")) return { path: join(root, "hal", "espruino", "alloc.ts"), sideEffects: false };
+      const espruinoAlloc = join(root, "hal", "espruino", "alloc.ts");
+      if (rel === join("firmware", "alloc.ts") && args.importer !== espruinoAlloc) return { path: espruinoAlloc, sideEffects: false };
       return { path: file, sideEffects: !(rel.startsWith("firmware/") || rel.startsWith("hal/")) };
     });
   },

@@ -245,6 +245,7 @@ export const sixteenCellBudgets = [
  */
 export const assumedSlowdown = 2000;
 
+/** `tickMicros`: the shell's whole tick on this host (firmware, driver, EMS link; emulators answering inside). */
 export function budgetLines(b: BoardBudget, cells: number, coreMicros: number, tickMicros: number): string[] {
   const e = b.afterTicks[b.afterTicks.length - 1].estimate;
   const pct = (n: number, of: number): string => `${((100 * n) / of).toFixed(1)} %`;
@@ -264,7 +265,7 @@ export function budgetLines(b: BoardBudget, cells: number, coreMicros: number, t
     }
   }
   lines.push(
-    `  tick time on a 64–84 MHz board, assuming ${assumedSlowdown}× slower than V8 here (an assumption, see scripts/espruino-budget.ts): core step ${pct((coreMicros * assumedSlowdown) / 1000, 100)}, whole tick ${pct((tickMicros * assumedSlowdown) / 1000, 100)} of a 100 ms period`,
+    `  tick time on a 64–84 MHz board, assuming ${assumedSlowdown}× slower than V8 here (an assumption, see scripts/espruino-budget.ts): core step ${pct((coreMicros * assumedSlowdown) / 1000, 100)}, the shell's whole tick ${pct((tickMicros * assumedSlowdown) / 1000, 100)} of a 100 ms period (an upper bound: it includes the emulators' answers)`,
   );
   return lines;
 }

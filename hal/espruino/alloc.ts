@@ -5,23 +5,15 @@
 // integers in a plain Array: 33", "Uint16Array(16): 6"). Float64 keeps every number a plain array
 // holds exactly (§4: one number type, doubles), so the firmware computes the same on both; the
 // callers only index, assign and read `length` (the contract of firmware/alloc.ts).
-// Booleans stay in plain arrays: a typed array would read back 0 and 1, not false and true.
+// Booleans stay in plain arrays (a typed array would read back 0 and 1, not false and true): that
+// and the range constants are firmware/alloc.ts's own, re-exported (the build links the original
+// for this module's import only).
+export { booleanArray, smallIntMax, smallIntMin } from "../../firmware/alloc";
 
 /** A number array of `length` elements, all `value`. */
 export function numberArray(length: number, value: number): number[] {
   return new Float64Array(length).fill(value) as unknown as number[];
 }
-
-/** A boolean array of `length` elements, all `value`. */
-export function booleanArray(length: number, value: boolean): boolean[] {
-  const a: boolean[] = [];
-  for (let i = 0; i < length; i++) a.push(value);
-  return a;
-}
-
-/** The range smallIntArray holds. */
-export const smallIntMin = -32768;
-export const smallIntMax = 32767;
 
 /** `length` integers in smallIntMin..smallIntMax, all `value`: 2 bytes each. */
 export function smallIntArray(length: number, value: number): number[] {
