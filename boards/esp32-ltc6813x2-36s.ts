@@ -12,7 +12,7 @@ export const board: BoardDefinition = {
   name: "esp32-ltc6813x2-36s",
   description: "ESP32 (Espruino), two LTC6813 in a daisy chain, 36S LFP 280 Ah",
   // JsVars on ESP32 are set at run time from the free heap (espruino.md §6); 16383 is the cap.
-  mcu: { family: "espruino", model: "ESP32", clockMhz: 240, jsVars: 16383, pins: esp32Pins() },
+  mcu: { family: "espruino", model: "ESP32", clockMhz: 240, jsVars: 16383, savedCodeBytes: 65536, pins: esp32Pins() },
   spi: [{ name: "SPI2", clock: "D18", input: "D19", output: "D23" }],
   i2c: [],
   afe: {

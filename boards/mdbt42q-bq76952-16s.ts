@@ -16,7 +16,7 @@ pack.balancing.maxCells = 4;
 export const board: BoardDefinition = {
   name: "mdbt42q-bq76952-16s",
   description: "MDBT42Q (nRF52), one BQ76952 on I2C with its own FETs and coulomb counter, 16S LFP 15 Ah",
-  mcu: { family: "espruino", model: "MDBT42Q", clockMhz: 64, jsVars: 2950, pins: nrf52Pins() },
+  mcu: { family: "espruino", model: "MDBT42Q", clockMhz: 64, jsVars: 2950, savedCodeBytes: 40960, pins: nrf52Pins() },
   spi: [],
   i2c: [{ name: "I2C1", data: "D14", clock: "D15", hz: 400000 }],
   afe: {

@@ -13,7 +13,7 @@ pack.temperatureCount = 2;
 export const board: BoardDefinition = {
   name: "nodemcu-esp32-ltc6811-12s",
   description: "ESP32 on NodeMCU (Lua 5.3), one LTC6811 and an MCP2515 on HSPI, 12S NMC 5 Ah, shunt amplifier on GPIO36",
-  mcu: { family: "nodemcu", model: "esp32", clockMhz: 240, jsVars: 0, pins: nodemcuEsp32Pins() },
+  mcu: { family: "nodemcu", model: "esp32", clockMhz: 240, jsVars: 0, savedCodeBytes: 0, pins: nodemcuEsp32Pins() },
   // HSPI's default IO-MUX pins (ESP32 datasheet, peripheral pin table): SCLK 14, MISO 12, MOSI 13.
   spi: [{ name: "HSPI", clock: "GPIO14", input: "GPIO12", output: "GPIO13" }],
   i2c: [],

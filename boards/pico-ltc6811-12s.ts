@@ -12,7 +12,7 @@ pack.temperatureCount = 2;
 export const board: BoardDefinition = {
   name: "pico-ltc6811-12s",
   description: "Espruino Pico, one LTC6811, 12S NMC 5 Ah, shunt amplifier on A1",
-  mcu: { family: "espruino", model: "PICO_R1_3", clockMhz: 84, jsVars: 5100, pins: stm32Pins("AB") },
+  mcu: { family: "espruino", model: "PICO_R1_3", clockMhz: 84, jsVars: 5100, savedCodeBytes: 49152, pins: stm32Pins("AB") },
   spi: [{ name: "SPI1", clock: "A5", input: "A6", output: "A7" }],
   i2c: [],
   afe: {

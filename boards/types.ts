@@ -14,6 +14,11 @@ export interface McuDefinition {
   clockMhz: number;
   /** Interpreter variables available (Espruino JsVars); 0 where not applicable. */
   jsVars: number;
+  /**
+   * Bytes of flash for saved code and Storage files (Espruino: the .bootcde the firmware runs
+   * from, and the persisted state), ../shared/reference/espruino.md §6; 0 where not applicable.
+   */
+  savedCodeBytes: number;
   /** Every pin name this MCU offers, for the pin checks. */
   pins: string[];
 }

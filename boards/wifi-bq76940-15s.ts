@@ -16,7 +16,7 @@ pack.balancing.maxCells = 4;
 export const board: BoardDefinition = {
   name: "wifi-bq76940-15s",
   description: "Espruino WiFi, one bq76940 on I2C with its own FET drivers and coulomb counter, 15S NMC 10 Ah",
-  mcu: { family: "espruino", model: "ESPRUINOWIFI", clockMhz: 100, jsVars: 8190, pins: stm32Pins("ABC") },
+  mcu: { family: "espruino", model: "ESPRUINOWIFI", clockMhz: 100, jsVars: 8190, savedCodeBytes: 65536, pins: stm32Pins("ABC") },
   spi: [{ name: "SPI1", clock: "A5", input: "A6", output: "A7" }],
   i2c: [{ name: "I2C1", data: "B7", clock: "B6", hz: 100000 }],
   afe: {

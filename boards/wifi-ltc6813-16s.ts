@@ -12,7 +12,7 @@ pack.temperatureCount = 4;
 export const board: BoardDefinition = {
   name: "wifi-ltc6813-16s",
   description: "Espruino WiFi, one LTC6813 on isoSPI, 16S LFP 100 Ah, shunt amplifier on A1",
-  mcu: { family: "espruino", model: "ESPRUINOWIFI", clockMhz: 100, jsVars: 8190, pins: stm32Pins("ABC") },
+  mcu: { family: "espruino", model: "ESPRUINOWIFI", clockMhz: 100, jsVars: 8190, savedCodeBytes: 65536, pins: stm32Pins("ABC") },
   spi: [{ name: "SPI1", clock: "A5", input: "A6", output: "A7" }],
   i2c: [],
   afe: {

@@ -17,7 +17,12 @@ import { bundleFirmware } from "./bundle";
 import { slcanBench, slcanBenchLines } from "./slcan-bench";
 import { frameBits } from "../sim/can-bus";
 import { buildEspruino } from "./build";
+import { bootCodeUpload } from "./espruino-upload";
+import { recordLength } from "../firmware/persist-record";
 import { boardBudget, budgetLines } from "./espruino-budget";
+
+/** The persisted state file in Storage: the record plus a Storage file header, taken as 32 bytes (an assumption, not in espruino.md). */
+const persistedFileBytes = recordLength + 32;
 
 /** Garbage collections V8 ran while `work` ran: 0 means the work allocated nothing lasting. */
 async function gcRunsDuring(work: () => void): Promise<number> {
@@ -124,6 +129,15 @@ async function main(): Promise<void> {
     if (board.mcu.family === "espruino") {
       const built = await buildEspruino(board.name);
       console.log(`  dist/${board.name}.js (npm run build, with the Espruino adapter, short property names): ${built.bytes} bytes (${built.gzipBytes} gzipped)`);
+      // What the espruino CLI stores as .bootcde, plain and pretokenised, against the board's saved-code flash.
+      const area = board.mcu.savedCodeBytes;
+      const stored = (pretokenise: boolean): number => bootCodeUpload(built.code, { pretokenise }).files.get(".bootcde")?.length ?? 0;
+      const plain = stored(false);
+      const tokens = stored(true);
+      const fits = (n: number): string => (n + persistedFileBytes <= area ? "fits" : "does NOT fit");
+      console.log(
+        `  stored as .bootcde by the espruino CLI: ${plain} bytes, pretokenised ${tokens} bytes; with the ${persistedFileBytes}-byte state file, against ${area} bytes of saved-code flash (espruino.md §6): ${fits(plain)}, pretokenised ${fits(tokens)}`,
+      );
       // Steady-state JsVars of the built bundle (espruino.md §6 cost model) after 100 and 10,000 ticks: equal when nothing is allocated per tick.
       const budget = boardBudget(board, built, [100, 10000]);
       for (const line of budgetLines(budget, board.pack.seriesCount, core.micros, shellMicros)) console.log(`  ${line}`);

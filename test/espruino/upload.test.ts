@@ -10,15 +10,13 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { runInNewContext } from "node:vm";
+import { join } from "node:path";
 import { buildEspruino } from "../../scripts/build";
+import { bootCodeUpload, cliBoardJson, cliPath, storageWrites } from "../../scripts/espruino-upload";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const boardName = "mdbt42q-bq76952-16s";
-const boardJson = join(root, "test", "espruino", "fixtures", "espruino-board.json");
-const cli = join(root, "node_modules", "espruino", "bin", "espruino-cli.js");
+const boardJson = cliBoardJson;
+const cli = cliPath;
 
 /** Node preload: every DNS lookup or socket connection is reported on stderr and refused. */
 const noNetwork = `
@@ -62,32 +60,6 @@ function espruinoCli(args: string[], out: string): CliRun {
   return { status: r.status, output: `${r.stdout}${r.stderr}`, file };
 }
 
-/** The Storage files an upload text writes, by running it with a recording Storage module. */
-function storageWrites(upload: string): { files: Map<string, string>; declared: Map<string, number>; loaded: string[] } {
-  const files = new Map<string, string>();
-  const declared = new Map<string, number>();
-  const loaded: string[] = [];
-  const storage = {
-    write(name: string, data: string, offset?: number, total?: number): boolean {
-      const before = files.get(name) ?? "";
-      if (offset === undefined || offset === 0) {
-        if (total !== undefined) declared.set(name, total);
-        files.set(name, data);
-      } else {
-        if (offset !== before.length) throw new Error(`Storage.write("${name}"): chunk at ${offset} but ${before.length} bytes written so far`);
-        files.set(name, before + data);
-      }
-      return true;
-    },
-  };
-  const require = (m: string): unknown => {
-    if (m !== "Storage") throw new Error(`upload text requires "${m}", not Storage`);
-    return storage;
-  };
-  runInNewContext(upload, { require, load: (name: string) => loaded.push(name) });
-  return { files, declared, loaded };
-}
-
 describe("Espruino upload file, produced offline by the espruino CLI", () => {
   beforeAll(async () => {
     expect(existsSync(cli), `espruino CLI missing at ${cli}: run npm ci`).toBe(true);
@@ -120,5 +92,19 @@ describe("Espruino upload file, produced offline by the espruino CLI", () => {
   it("without the local board JSON the CLI reaches for the network (what the board JSON prevents)", () => {
     const run = espruinoCli([], "upload-no-board.js");
     expect(run.output).toMatch(/network attempt: www\.espruino\.com/);
+  });
+
+  it("pretokenised (PRETOKENISE=2) stores a smaller .bootcde with one-byte tokens and the same strings, and loads it", () => {
+    const plain = bootCodeUpload(bundle, { pretokenise: false });
+    const tokens = bootCodeUpload(bundle, { pretokenise: true });
+    const stored = tokens.files.get(".bootcde") ?? "";
+    expect(plain.files.get(".bootcde")).toBe(bundle);
+    expect(tokens.declared.get(".bootcde")).toBe(stored.length);
+    expect(tokens.loaded).toEqual([".bootcde"]);
+    // Keywords and operators become single bytes above 127; the text inside string literals stays.
+    expect(stored.length).toBeLessThan(bundle.length * 0.95);
+    expect([...stored].filter((c) => c.charCodeAt(0) > 127).length).toBeGreaterThan(1000);
+    expect(stored).toContain("configuration rejected: ");
+    expect(stored).not.toContain("function(");
   });
 });
