@@ -18,6 +18,9 @@ import { SimPlatform } from "../hal/platform";
 import { SimSerialLink } from "../hal/serial";
 import { PackModel } from "../pack";
 import { espruinoContext } from "./restrict";
+import { sourceView, type StandInBundle } from "./source-view";
+
+export type { StandInBundle } from "./source-view";
 
 /** An Espruino pin object: the stand-in knows it by name. */
 export class Pin {
@@ -43,38 +46,6 @@ export interface StandInOptions {
   ambientCelsius: number;
   /** The pack's cell-to-cell spread, as sim/rig.ts RigOptions.spread (default: none). */
   spread?: { capacityPct?: number; resistancePct?: number; selfDischargePct?: number; initialSocPct?: number };
-}
-
-/** A built bundle: its code and the property names the build shortened (scripts/mangle-props.ts). */
-export interface StandInBundle {
-  code: string;
-  /** esbuild's mangle cache: original name → short name (false: kept). */
-  propertyNames?: Record<string, string | false>;
-}
-
-/**
- * A view of an object of the bundle under its source property names, so a test reads
- * `app.shell.state.events` although the bundle calls them by short names. Plain objects and class
- * instances are wrapped; arrays, typed arrays and primitives come back as they are; a method is
- * called on the bundle's own object and its result wrapped.
- */
-export function sourceView<T>(value: T, names: Record<string, string | false>): T {
-  if (value === null || typeof value !== "object" || Array.isArray(value) || ArrayBuffer.isView(value)) return value;
-  return new Proxy(value as object, {
-    get(target, prop) {
-      const short = typeof prop === "string" ? names[prop] : undefined;
-      const key = typeof short === "string" ? short : prop;
-      const v = Reflect.get(target, key) as unknown;
-      if (typeof v === "function") {
-        return (...args: unknown[]): unknown => sourceView((v as (...a: unknown[]) => unknown).apply(target, args), names);
-      }
-      return sourceView(v, names);
-    },
-    set(target, prop, v) {
-      const short = typeof prop === "string" ? names[prop] : undefined;
-      return Reflect.set(target, typeof short === "string" ? short : prop, v);
-    },
-  }) as T;
 }
 
 export class EspruinoStandIn {
