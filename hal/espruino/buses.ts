@@ -53,13 +53,21 @@ export class EspruinoSpiDevice implements SpiDevice {
   }
 }
 
+/** nRF5 SDK sdk_errors.h: NRF_ERROR_PERIPH_DRIVERS_ERR_BASE 0x8200 + 1 (address NACK), + 2 (data NACK). */
+const nrfTwiAddressNack = "33281";
+const nrfTwiDataNack = "33282";
+
 /**
- * Espruino throws on a bus error (§5). An address NACK is the usual cause (a silent chip); the
- * message is the only thing that tells the kinds apart.
+ * What an I2C exception says went wrong. Espruino throws on a bus error (§5) and only its text
+ * tells the kinds apart: the nRF5x port (MDBT42Q) throws "I2C Write Error <code>" or "I2C Read
+ * Error <code>" with the Nordic driver's code (Espruino targets/nrf5x/jshardware.c), other ports
+ * a text naming the NACK. String(e) because a native InternalError need not be an Error instance.
  */
-function statusOf(e: unknown): I2cStatus {
-  const text = e instanceof Error ? e.message : "";
-  if (text.toLowerCase().indexOf("nack") >= 0 || text.toLowerCase().indexOf("acknowledge") >= 0) return I2cStatus.nackAddress;
+export function i2cErrorStatus(e: unknown): I2cStatus {
+  const text = String(e).toLowerCase();
+  if (text.indexOf(nrfTwiAddressNack) >= 0) return I2cStatus.nackAddress;
+  if (text.indexOf(nrfTwiDataNack) >= 0) return I2cStatus.nackData;
+  if (text.indexOf("nack") >= 0 || text.indexOf("no ack") >= 0 || text.indexOf("acknowledge") >= 0) return I2cStatus.nackAddress;
   return I2cStatus.busError;
 }
 
@@ -76,7 +84,7 @@ export class EspruinoI2cBus implements I2cBus {
     try {
       this.i2c.writeTo(address, this.pool.copy(data, count));
     } catch (e) {
-      return statusOf(e);
+      return i2cErrorStatus(e);
     }
     return I2cStatus.ok;
   }
@@ -86,7 +94,7 @@ export class EspruinoI2cBus implements I2cBus {
       const answer = this.i2c.readFrom(address, count);
       for (let i = 0; i < count; i++) into[i] = answer[i] & 0xff;
     } catch (e) {
-      return statusOf(e);
+      return i2cErrorStatus(e);
     }
     return I2cStatus.ok;
   }
@@ -99,7 +107,7 @@ export class EspruinoI2cBus implements I2cBus {
       const answer = this.i2c.readFrom(address, readCount);
       for (let i = 0; i < readCount; i++) into[i] = answer[i] & 0xff;
     } catch (e) {
-      return statusOf(e);
+      return i2cErrorStatus(e);
     }
     return I2cStatus.ok;
   }
