@@ -20,6 +20,7 @@ import { buildEspruino } from "./build";
 import { bootCodeUpload } from "./espruino-upload";
 import { recordLength } from "../firmware/persist-record";
 import { boardBudget, budgetLines } from "./espruino-budget";
+import { luaHeap } from "./lua-heap";
 
 /** The persisted state file in Storage: the record plus a Storage file header, taken as 32 bytes (an assumption, not in espruino.md). */
 const persistedFileBytes = recordLength + 32;
@@ -148,6 +149,18 @@ async function main(): Promise<void> {
   console.log(`garbage collections during 1,000,000 core steps (16 cells): ${gcs} (0 = nothing allocated per tick)`);
   console.log("SLCAN parser (hal/slcan) on a garbage-laced stream:");
   for (const line of slcanBenchLines(slcanBench())) console.log(`  ${line}`);
+  for (const board of boards.filter((b) => b.mcu.family === "nodemcu")) {
+    const heap = await luaHeap(board, [100, 3000]);
+    if (heap === undefined) {
+      console.log(`${board.name}: Lua heap not measured (lua5.3 is not installed: apt-get install -y lua5.3)`);
+      continue;
+    }
+    const kb = heap.afterTicks.map((t) => `${t.kb.toFixed(1)} KB after ${t.ticks} ticks`).join(", ");
+    const same = heap.afterTicks.every((t) => Math.abs(t.kb - heap.afterTicks[0].kb) < 1);
+    console.log(
+      `${board.name}: the Lua core (${heap.codeBytes} bytes of source) on lua5.3, heap after a full collection: ${kb} (${same ? "no growth" : "GROWS"}; 64-bit numbers, so an upper bound for NodeMCU's 32-bit build)`,
+    );
+  }
 }
 
 main().catch((e: unknown) => {

@@ -8,7 +8,7 @@
 // then it runs, and a missing lua5.3 fails it. Plain `npm test` skips it (fengari covers Lua there).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLuaCore } from "../../scripts/build-lua";
-import { haveLua53, Lua53Bms } from "../lua/lua53-bridge";
+import { haveLua53, Lua53Bms } from "../../sim/lua/lua53-bridge";
 import { luaVmRuntime, typescriptRuntime } from "./runtimes";
 import { durationS, nodemcu, runScenario, setup, tickMs, tickS, type Run } from "./scenario";
 

@@ -14,7 +14,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AnalogIn, DigitalOut, SpiDevice } from "../../hal/hal";
-import type { Rig } from "../../sim/rig";
+import type { Rig } from "../rig";
 
 /** Is Debian's lua5.3 on this machine? */
 export function haveLua53(): boolean {
