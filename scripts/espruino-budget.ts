@@ -225,7 +225,6 @@ export function boardBudget(board: BoardDefinition, build: EspruinoBuild, tickCo
   for (const target of [...tickCounts].sort((a, b) => a - b)) {
     for (; done < target; done++) {
       s.step(-Math.round(board.pack.capacityMah / 5), board.tickMs);
-      s.ems?.update();
     }
     afterTicks.push({ ticks: target, estimate: estimateTopLevel(s.context) });
   }

@@ -146,10 +146,7 @@ export function startPacedBms(options: PacedBmsOptions): PacedBms {
     const wallMs = performance.timeOrigin + performance.now();
     tap.lines = [];
     const simMs = rig.platform.clock.nowMs() + tickMs;
-    rig.trueCurrentMa = rig.gate(loadDemandMa(simMs, board.pack.capacityMah));
-    rig.pack.step(tickMs / 1000, rig.trueCurrentMa / 1000, 25);
-    rig.platform.clock.advance(tickMs);
-    rig.afe.update();
+    rig.advance(loadDemandMa(simMs, board.pack.capacityMah), tickMs, 25);
     const out = rig.shell.tick();
     tick++;
     const ems = link.state;

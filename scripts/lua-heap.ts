@@ -26,10 +26,7 @@ export async function luaHeap(board: BoardDefinition, tickCounts: number[]): Pro
     let done = 0;
     for (const target of [...tickCounts].sort((a, b) => a - b)) {
       for (; done < target; done++) {
-        rig.trueCurrentMa = rig.gate(-Math.round(board.pack.capacityMah / 5));
-        rig.pack.step(board.tickMs / 1000, rig.trueCurrentMa / 1000, 25);
-        rig.platform.clock.advance(board.tickMs);
-        rig.afe.update();
+        rig.advance(-Math.round(board.pack.capacityMah / 5), board.tickMs, 25);
         vm.tick();
         rig.ems?.update();
       }

@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: MIT
-// A test rig for one board: the pack model wired to the emulated chips on the simulated platform,
-// and the unchanged firmware wired to that platform exactly as it is on the board. The AFE is
+// A test rig for one board: the simulated hardware (sim/hardware.ts: pack, emulated chips, current
+// sensor on the simulated platform), the EMS link's bus and simulated EMS, and the unchanged
+// firmware wired to that platform exactly as it is on the board. The AFE is
 // whatever the board names (sim/afe-model.ts); a separate current sensor and switch pins exist
 // only where the board has them, otherwise the AFE measures the current and drives the FETs.
 import type { BoardDefinition } from "../boards/types";
 import type { SerialPort } from "../hal/hal";
 import { wireBoard } from "../firmware/wire-any";
 import type { BmsShell } from "../firmware/shell";
-import { createSimAfe, openThermistorCelsius, pathConducts } from "./afe-model";
-import type { SimAfe } from "./afe-model";
-import { PackModel } from "./pack";
-import { CurrentSensorModel } from "./current-sensor";
+import { SimHardware } from "./hardware";
 import { SimPlatform } from "./hal/platform";
 import type { SimStorage } from "./hal/platform";
 import { SimSerialLink } from "./hal/serial";
@@ -40,68 +38,15 @@ export interface RigOptions {
   storage?: SimStorage;
 }
 
-export class Rig {
-  readonly board: BoardDefinition;
-  readonly platform: SimPlatform;
-  readonly pack: PackModel;
-  readonly afe: SimAfe;
-  /** The board's shunt path on an MCU ADC; undefined where the AFE measures the current. */
-  readonly currentSensor: CurrentSensorModel | undefined;
+export class Rig extends SimHardware {
   readonly shell: BmsShell;
   /** The virtual CAN bus of an MCP2515 board, and the simulated EMS on the board's EMS link. */
   readonly canBus: VirtualCanBus | undefined;
   readonly ems: SimEms | undefined;
-  /** Current through the pack now, mA, positive = charging (what the sensor sees). */
-  trueCurrentMa = 0;
-  readonly thermistorOpen: boolean[];
-  /** Cell each thermistor sits on. */
-  readonly thermistorCell: number[];
 
   constructor(options: RigOptions) {
+    super(new SimPlatform(undefined, options.storage), options.board, options);
     const board = options.board;
-    this.board = board;
-    this.platform = new SimPlatform(undefined, options.storage);
-    const cells = board.pack.seriesCount;
-    const thermistors = board.pack.temperatureCount;
-    this.pack = new PackModel({
-      chemistry: board.pack.chemistry,
-      seriesCount: cells,
-      capacityAh: board.pack.capacityMah / 1000,
-      seed: options.seed,
-      spread: options.spread,
-      initialSocPct: options.initialSocPct,
-      ambientCelsius: options.ambientCelsius,
-      bleedOhms: board.afe.bleedOhms,
-    });
-    this.thermistorOpen = new Array<boolean>(thermistors).fill(false);
-    // Thermistors spread evenly along the stack.
-    this.thermistorCell = Array.from({ length: thermistors }, (_, k) => Math.floor(((k + 0.5) * cells) / thermistors));
-    this.afe = createSimAfe(
-      this.platform,
-      board,
-      {
-        cellVolts: (i) => this.pack.cellVolts(i),
-        setBleed: (i, on) => this.pack.setBleed(i, on),
-        thermistorCelsius: (k) => (this.thermistorOpen[k] ? openThermistorCelsius : this.pack.cellCelsius(this.thermistorCell[k])),
-        packCurrentMa: () => this.trueCurrentMa,
-      },
-      options.seed + 1,
-    );
-    const cs = board.currentSensor;
-    if (cs !== undefined) {
-      const sensor = new CurrentSensorModel({
-        seed: options.seed + 2,
-        resolutionBits: cs.resolutionBits,
-        milliampsPerCount: cs.milliampsPerCount,
-        zeroCount: cs.zeroCount,
-        // A realistic board measurement path: offset, gain error and noise (cells-and-limits.md §12.1).
-        offsetMa: cs.milliampsPerCount / 3,
-        gainErrorPermille: 5,
-        noiseMa: cs.milliampsPerCount / 2,
-      });
-      this.currentSensor = sensor;
-      this.platform.attachAnalog(cs.pin, cs.resolutionBits, () => sensor.rawCount(this.trueCurrentMa));
-    }
     // The EMS link: an MCP2515 on a virtual CAN bus, or SLCAN on a simulated UART.
     const link = board.ems;
     let serial: SimSerialLink | undefined = undefined;
@@ -129,24 +74,5 @@ export class Rig {
     // Without a scenario EMS the node only listens (periodMs 0): the BMS runs on its own.
     const e = options.ems ?? { periodMs: 0, actions: [], log: false };
     this.ems = transport === undefined ? undefined : new SimEms({ transport, clock: this.platform.clock, periodMs: e.periodMs, actions: e.actions, log: e.log });
-  }
-
-  /** The charge path conducts (its FET is on). */
-  chargeOn(): boolean {
-    return pathConducts(this.afe, this.board, (pin) => this.platform.pinLevel(pin), true);
-  }
-
-  dischargeOn(): boolean {
-    return pathConducts(this.afe, this.board, (pin) => this.platform.pinLevel(pin), false);
-  }
-
-  /**
-   * The current that can flow for a demanded one: back-to-back FETs block the direction whose FET
-   * is off (the other FET's body diode still conducts the opposite way).
-   */
-  gate(demandMa: number): number {
-    if (demandMa > 0 && !this.chargeOn()) return 0;
-    if (demandMa < 0 && !this.dischargeOn()) return 0;
-    return demandMa;
   }
 }

@@ -223,11 +223,8 @@ export function runScenario(scenario: Scenario, board: BoardDefinition, options:
       demandA = chargerA;
     } else chargerA = 0;
     if (seg.mode !== "charger") chargerA = 0;
-    rig.trueCurrentMa = rig.gate(Math.round(demandA * 1000));
-    rig.pack.step(tickMs / 1000, rig.trueCurrentMa / 1000, ambientAt(scenario.ambient, tS));
-    rig.platform.clock.advance(tickMs);
     // The chip's own timers and protections run whether or not the firmware talks to it.
-    rig.afe.update();
+    rig.advance(Math.round(demandA * 1000), tickMs, ambientAt(scenario.ambient, tS));
     out = rig.shell.tick();
     rig.ems?.update();
 

@@ -2,21 +2,20 @@
 // An Espruino stand-in: a node:vm context offering only Espruino's globals (pins, SPIx, I2Cx,
 // SerialN, digitalWrite/digitalRead/analogRead, setInterval driven by the test, getTime, E,
 // require("Storage"), console), with the built-ins Espruino lacks removed (restrict.ts), backed by
-// the simulator's pack model and bus-level chip emulators. It is built like sim/rig.ts (same
-// construction order and seeds), so a run can be compared with the TypeScript firmware on the Rig.
+// the simulator's pack model and bus-level chip emulators. It stands on the same simulated hardware
+// as sim/rig.ts (sim/hardware.ts: same construction order and seeds), so a run can be compared with
+// the TypeScript firmware on the Rig.
 import vm from "node:vm";
 import type { BoardDefinition } from "../../boards/types";
 import type { EspruinoApp } from "../../hal/espruino/boot";
 import { I2cStatus, i2cStatusName } from "../../hal/hal";
-import { createSimAfe, openThermistorCelsius, pathConducts, type SimAfe } from "../afe-model";
 import { VirtualCanBus } from "../can-bus";
-import { CurrentSensorModel } from "../current-sensor";
 import { SimEms, canTransport, slcanTransport } from "../ems-node";
 import { Mcp2515Emulator } from "../emulators/mcp2515";
 import type { SimSpiDevice } from "../hal/bus";
 import { SimPlatform } from "../hal/platform";
 import { SimSerialLink } from "../hal/serial";
-import { PackModel } from "../pack";
+import { SimHardware, type PackSetup } from "../hardware";
 import { espruinoContext } from "./restrict";
 import { sourceView, type StandInBundle } from "./source-view";
 
@@ -40,25 +39,12 @@ function bytesOf(data: unknown, what: string): number[] {
   throw new TypeError(`${what}: unsupported data ${String(data)}`);
 }
 
-export interface StandInOptions {
-  seed: number;
-  initialSocPct: number;
-  ambientCelsius: number;
-  /** The pack's cell-to-cell spread, as sim/rig.ts RigOptions.spread (default: none). */
-  spread?: { capacityPct?: number; resistancePct?: number; selfDischargePct?: number; initialSocPct?: number };
-}
+/** The pack the stand-in simulates: as for the Rig (sim/hardware.ts). */
+export type StandInOptions = PackSetup;
 
-export class EspruinoStandIn {
-  readonly platform = new SimPlatform();
-  readonly pack: PackModel;
-  readonly afe: SimAfe;
+export class EspruinoStandIn extends SimHardware {
   readonly canBus: VirtualCanBus | undefined;
   readonly ems: SimEms | undefined;
-  trueCurrentMa = 0;
-  /** Cell voltages forced on the AFE's inputs (a fault the pack model cannot make quickly). */
-  readonly forcedCellVolts: (number | undefined)[];
-  /** Thermistors whose wire is open (they read as sim/afe-model.ts openThermistorCelsius), as on the Rig. */
-  readonly thermistorOpen: boolean[];
   readonly levels = new Map<string, number>();
   readonly printed: string[] = [];
   /** Exceptions that escaped an interval callback (Espruino would print "Uncaught …"). */
@@ -72,49 +58,11 @@ export class EspruinoStandIn {
   readonly context: vm.Context;
 
   constructor(
-    readonly board: BoardDefinition,
+    board: BoardDefinition,
     private readonly bundle: StandInBundle,
     o: StandInOptions,
   ) {
-    const cells = board.pack.seriesCount;
-    const thermistors = board.pack.temperatureCount;
-    this.pack = new PackModel({
-      chemistry: board.pack.chemistry,
-      seriesCount: cells,
-      capacityAh: board.pack.capacityMah / 1000,
-      seed: o.seed,
-      spread: o.spread ?? {},
-      initialSocPct: o.initialSocPct,
-      ambientCelsius: o.ambientCelsius,
-      bleedOhms: board.afe.bleedOhms,
-    });
-    this.forcedCellVolts = new Array<number | undefined>(cells).fill(undefined);
-    this.thermistorOpen = new Array<boolean>(thermistors).fill(false);
-    const thermistorCell = Array.from({ length: thermistors }, (_, k) => Math.floor(((k + 0.5) * cells) / thermistors));
-    this.afe = createSimAfe(
-      this.platform,
-      board,
-      {
-        cellVolts: (i) => this.forcedCellVolts[i] ?? this.pack.cellVolts(i),
-        setBleed: (i, on) => this.pack.setBleed(i, on),
-        thermistorCelsius: (k) => (thermistors > 0 && !this.thermistorOpen[k] ? this.pack.cellCelsius(thermistorCell[k]) : openThermistorCelsius),
-        packCurrentMa: () => this.trueCurrentMa,
-      },
-      o.seed + 1,
-    );
-    const cs = board.currentSensor;
-    if (cs !== undefined) {
-      const sensor = new CurrentSensorModel({
-        seed: o.seed + 2,
-        resolutionBits: cs.resolutionBits,
-        milliampsPerCount: cs.milliampsPerCount,
-        zeroCount: cs.zeroCount,
-        offsetMa: cs.milliampsPerCount / 3,
-        gainErrorPermille: 5,
-        noiseMa: cs.milliampsPerCount / 2,
-      });
-      this.platform.attachAnalog(cs.pin, cs.resolutionBits, () => sensor.rawCount(this.trueCurrentMa));
-    }
+    super(new SimPlatform(), board, o);
     const expectedMode = new Map<string, number>();
     if (board.afe.type === "ltc6811" || board.afe.type === "ltc6813") expectedMode.set(board.afe.select, 3);
     let serial: SimSerialLink | undefined;
@@ -276,20 +224,14 @@ export class EspruinoStandIn {
     return this.watchdog.enabled && this.platform.clock.nowMs() - this.watchdog.lastKickMs > this.watchdog.timeoutS * 1000;
   }
 
-  chargeOn(): boolean {
-    return pathConducts(this.afe, this.board, (pin) => this.levels.get(pin), true);
-  }
-
-  dischargeOn(): boolean {
-    return pathConducts(this.afe, this.board, (pin) => this.levels.get(pin), false);
+  /** Pins are driven by the bundle's digitalWrite calls, which the stand-in records. */
+  pinLevel(pin: string): number | undefined {
+    return this.levels.get(pin);
   }
 
   /** One period as sim/run.ts takes it: current through the FETs, pack, clock, chip, then timers. */
   step(demandMa: number, tickMs: number): void {
-    this.trueCurrentMa = demandMa > 0 && !this.chargeOn() ? 0 : demandMa < 0 && !this.dischargeOn() ? 0 : demandMa;
-    this.pack.step(tickMs / 1000, this.trueCurrentMa / 1000);
-    this.platform.clock.advance(tickMs);
-    this.afe.update();
+    this.advance(demandMa, tickMs);
     const now = this.platform.clock.nowMs();
     for (const t of this.intervals) {
       while (t.nextMs <= now) {

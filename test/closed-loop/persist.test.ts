@@ -24,10 +24,7 @@ function run(rig: Rig, demandMa: number, ms: number): void {
   const out = rig.shell.state.out;
   for (let t = 0; t < ms; t += tickMs) {
     const limited = demandMa > 0 ? Math.min(demandMa, out.chargeCurrentLimitMa) : Math.max(demandMa, -out.dischargeCurrentLimitMa);
-    rig.trueCurrentMa = rig.gate(limited);
-    rig.pack.step(tickMs / 1000, rig.trueCurrentMa / 1000, ambient);
-    rig.platform.clock.advance(tickMs);
-    rig.afe.update();
+    rig.advance(limited, tickMs, ambient);
     rig.shell.tick();
   }
 }

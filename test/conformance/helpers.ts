@@ -107,10 +107,7 @@ export type { RunResult };
  */
 export function stepRig(rig: Rig, demandMa: number, ambientCelsius: number, firmware: boolean): void {
   const tickMs = rig.board.tickMs;
-  rig.trueCurrentMa = rig.gate(demandMa);
-  rig.pack.step(tickMs / 1000, rig.trueCurrentMa / 1000, ambientCelsius);
-  rig.platform.clock.advance(tickMs);
-  rig.afe.update();
+  rig.advance(demandMa, tickMs, ambientCelsius);
   if (firmware) rig.shell.tick();
 }
 

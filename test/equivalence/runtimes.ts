@@ -108,10 +108,7 @@ function eventLines(log: EventLog): string[] {
 
 /** One simulated tick on a Rig, as sim/run.ts takes it, up to (not including) the firmware tick. */
 function advanceRig(rig: Rig, demandMa: number, tickMs: number, ambientCelsius: number): void {
-  rig.trueCurrentMa = rig.gate(demandMa);
-  rig.pack.step(tickMs / 1000, rig.trueCurrentMa / 1000, ambientCelsius);
-  rig.platform.clock.advance(tickMs);
-  rig.afe.update();
+  rig.advance(demandMa, tickMs, ambientCelsius);
 }
 
 /** (1) The TypeScript firmware on the simulator's Rig. */

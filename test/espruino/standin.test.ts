@@ -99,10 +99,7 @@ describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the Espruino bui
     for (let k = 0; k < 300; k++) {
       const demand = k < 150 ? dischargeMa(board) : Math.round(board.pack.capacityMah / 5);
       s.step(demand, board.tickMs);
-      rig.trueCurrentMa = rig.gate(demand);
-      rig.pack.step(board.tickMs / 1000, rig.trueCurrentMa / 1000);
-      rig.platform.clock.advance(board.tickMs);
-      rig.afe.update();
+      rig.advance(demand, board.tickMs);
       const r = rig.shell.tick();
       rig.ems?.update();
       const o = s.app.last;

@@ -22,10 +22,7 @@ beforeAll(async () => {
 
 /** One simulated tick on a rig: the load through the FETs, the pack, the clock, the chip timers. */
 function advance(rig: Rig, demandMa: number): void {
-  rig.trueCurrentMa = rig.gate(demandMa);
-  rig.pack.step(board.tickMs / 1000, rig.trueCurrentMa / 1000, 25);
-  rig.platform.clock.advance(board.tickMs);
-  rig.afe.update();
+  rig.advance(demandMa, board.tickMs, 25);
 }
 
 /** Cell `cell` reads `volts` from now on, on the chip the firmware measures. */
