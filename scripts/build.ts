@@ -38,8 +38,6 @@ export interface EspruinoBuildOptions {
   prelude?: string[];
   /** Import statements added to the entry (tests: a file outside the subset, to prove the lint gate). */
   imports?: string[];
-  /** Keep the source's identifiers (not property names): for reports that name top-level bindings. */
-  readableNames?: boolean;
 }
 
 const spec = (path: string): string => JSON.stringify(join(root, path));
@@ -157,9 +155,7 @@ function esbuildOptions(board: BoardDefinition, options: EspruinoBuildOptions, d
     format: "iife",
     // §11: ES2015 so classes stay native; esbuild lowers ?. ?? ** that the source may hold.
     target: "es2015",
-    minifyWhitespace: true,
-    minifySyntax: true,
-    minifyIdentifiers: options.readableNames !== true,
+    minify: true,
     write: false,
     metafile: true,
     logLevel: "silent",
@@ -186,7 +182,7 @@ export async function buildEspruino(boardName: string, options: EspruinoBuildOpt
   const propertyNames = named.mangleCache ?? {};
   // The same names again (the cache pins them), now with the board's JSON keys renamed to match.
   const mangled = await build({ ...esbuildOptions(board, options, renameKeys(board, propertyNames)), ...mangling, mangleCache: propertyNames });
-  const code = await compact(mangled.outputFiles[0].text, options.readableNames === true);
+  const code = await compact(mangled.outputFiles[0].text);
   const unsafe = lintOutput(code);
   if (unsafe.length > 0) throw new Error(`board ${board.name}: the built file holds ${unsafe.length} construct(s) Espruino cannot run:\n  ${unsafe.join("\n  ")}`);
   const outputBytes: Record<string, number> = {};

@@ -42,8 +42,6 @@ export interface JsVarEstimate {
   functions: number;
   /** Property and binding names. */
   names: number;
-  /** The largest top-level bindings: [name, JsVars], costliest first. */
-  largest: [string, number][];
 }
 
 const inlineChars = 4;
@@ -137,7 +135,7 @@ export function estimateJsVars(context: vm.Context, roots: Record<string, unknow
     }
     return false;
   };
-  const e: JsVarEstimate = { total: 0, arrays: 0, typedArrays: 0, objects: 0, numbers: 0, strings: 0, functions: 0, names: 0, largest: [] };
+  const e: JsVarEstimate = { total: 0, arrays: 0, typedArrays: 0, objects: 0, numbers: 0, strings: 0, functions: 0, names: 0 };
   const seen = new Set<unknown>();
   const name = (n: string): number => {
     const c = stringVars(n.length);
@@ -197,13 +195,7 @@ export function estimateJsVars(context: vm.Context, roots: Record<string, unknow
     const cls = proto !== null && proto !== contextObjectPrototype ? value((proto as { constructor?: unknown }).constructor) : 0;
     return 1 + members(o, []) + cls;
   };
-  const costs: [string, number][] = [];
-  for (const [k, v] of Object.entries(roots)) {
-    const c = name(k) + value(v);
-    costs.push([k, c]);
-    e.total += c;
-  }
-  e.largest = costs.sort((a, b) => b[1] - a[1]).slice(0, 8);
+  for (const [k, v] of Object.entries(roots)) e.total += name(k) + value(v);
   return e;
 }
 
@@ -252,7 +244,6 @@ export function budgetLines(b: BoardBudget, cells: number, coreMicros: number, t
     `JsVars (estimate from the built bundle in the stand-in, §6 cost model; the real check is process.memory() on the interpreter): ${e.total} (${e.total * bytesPerJsVar} bytes)` +
       (b.jsVars > 0 ? `, ${pct(e.total, b.jsVars)} of this board's ${b.jsVars}` : ""),
     `  by kind: ${e.names} names, ${e.arrays} arrays, ${e.typedArrays} typed arrays, ${e.objects} objects, ${e.numbers} numbers, ${e.strings} strings, ${e.functions} functions`,
-    `  largest top-level bindings: ${e.largest.map(([k, c]) => `${k} ${c}`).join(", ")}`,
     `  no growth: ${b.afterTicks.map((t) => `${t.estimate.total} after ${t.ticks} ticks`).join(", ")} (${b.afterTicks.every((t) => t.estimate.total === e.total) ? "equal" : "DIFFERENT: something is allocated per tick"})`,
   ];
   if (cells === 16) {

@@ -15,8 +15,8 @@ import { Linter } from "eslint";
 import { minify } from "terser";
 import { bannedGlobals, bannedProperties, bannedSyntax } from "./lint-target-rules.js";
 
-/** The compacted bundle; `readableNames` keeps the local names (reports that name bindings). */
-export async function compact(code: string, readableNames: boolean): Promise<string> {
+/** The compacted bundle. */
+export async function compact(code: string): Promise<string> {
   const out = await minify(code, {
     ecma: 2015,
     // Passes until nothing more inlines (3 reach the fixpoint on these bundles); hoist_props turns
@@ -24,7 +24,7 @@ export async function compact(code: string, readableNames: boolean): Promise<str
     // off: otherwise a function used once moves to its call site as a function expression, which
     // Espruino would make on every call (lintOutput refuses that).
     compress: { passes: 3, inline: 3, hoist_props: true, reduce_funcs: false },
-    mangle: !readableNames,
+    mangle: true,
     // Classes keep their names: an error message or a stand-in report may name one.
     keep_classnames: true,
     // Non-ASCII characters as \u escapes, as esbuild writes them: Espruino's Unicode support is

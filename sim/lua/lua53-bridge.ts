@@ -7,7 +7,8 @@
 // The Rig's own TypeScript shell is built but never ticked; the Lua shell drives the chips.
 //
 // Lines from Lua: "S h n hex" an SPI frame (answered "hex"), "W h v" a pin write, "A h" an ADC
-// read (answered with the count), "K" a watchdog kick, "R text" the answer to a command.
+// read (answered with the count), "K" a watchdog kick, "R text" the answer to a command ("R ok n"
+// after a tick: n internal errors).
 // Commands to Lua: "T nowMs" one tick, "V expression" a value as text, "Q" quit.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
@@ -73,7 +74,7 @@ while true do
   if op == "T" then
     now = math.tointeger(tonumber(rest))
     local ok, err = pcall(function() bms:tick() end)
-    send("R " .. (ok and "ok" or ("error " .. tostring(err):gsub("\\n", " "))))
+    send("R " .. (ok and ("ok " .. bms.internalErrors) or ("error " .. tostring(err):gsub("\\n", " "))))
   elseif op == "V" then
     local f = load("return tostring(" .. rest .. ")")
     local ok, v = pcall(f)
@@ -206,9 +207,10 @@ export class Lua53Bms {
   /** One firmware tick at the Rig's present time; throws with the Lua error if the tick raised. */
   tick(): { internalErrors: number } {
     this.send(`T ${this.rig.platform.clock.nowMs()}`);
+    // The reply carries the shell's internal error count: no second round trip per tick.
     const r = this.serve();
-    if (r !== "ok") throw new Error(`lua5.3: tick: ${r}`);
-    return { internalErrors: Number(this.eval("bms.internalErrors")) };
+    if (!r.startsWith("ok ")) throw new Error(`lua5.3: tick: ${r}`);
+    return { internalErrors: Number(r.slice(3)) };
   }
 
   /** A Lua expression's value, as text. */

@@ -8,7 +8,7 @@ import { closuresMadePerCall, compact, lintOutput } from "../../scripts/espruino
 describe("compacting the bundle", () => {
   it("inlines constants but leaves every function where it is, made once", async () => {
     const code = "(()=>{const limitMv=3650;function over(v){return v>limitMv}function tick(v){return over(v)?1:0}globalThis.t=tick})();";
-    const out = await compact(code, false);
+    const out = await compact(code);
     expect(out).toContain(">3650");
     expect(out).not.toMatch(/limitMv|const \w+=3650/);
     expect(closuresMadePerCall(out)).toEqual([]);
@@ -18,7 +18,7 @@ describe("compacting the bundle", () => {
   });
 
   it("writes non-ASCII characters as escapes", async () => {
-    const out = await compact('(()=>{globalThis.s="a − b"})();', false);
+    const out = await compact('(()=>{globalThis.s="a − b"})();');
     expect(out).toContain("\\u2212");
     expect([...out].every((c) => c.charCodeAt(0) < 128)).toBe(true);
   });
