@@ -157,26 +157,29 @@ export function findRow(t: SignalTable, frame: number, name: string): number {
   return -1;
 }
 
+// The four accessors below run for every signal of every frame: they read the sign column
+// directly rather than through isSigned (a call is a scope allocated on Espruino).
+
 /** Writes a row's raw value into `data`, saturated to the field (never wrapped). */
 export function putRow(data: number[], row: number, raw: number): void {
   const t = signalTable;
-  putSignal(data, t.start[row], t.length[row], clampRaw(raw, t.length[row], isSigned(t, row)));
+  putSignal(data, t.start[row], t.length[row], clampRaw(raw, t.length[row], t.signed[row] === 1));
 }
 
 /** Writes instance j of a family, saturated to the field. */
 export function putInstance(data: number[], row: number, j: number, raw: number): void {
   const t = signalTable;
-  putSignal(data, instanceStart(t, row, j), t.length[row], clampRaw(raw, t.length[row], isSigned(t, row)));
+  putSignal(data, instanceStart(t, row, j), t.length[row], clampRaw(raw, t.length[row], t.signed[row] === 1));
 }
 
 /** Reads a row's raw value from `data`. */
 export function getRow(data: number[], row: number): number {
   const t = signalTable;
-  return getSignal(data, t.start[row], t.length[row], isSigned(t, row));
+  return getSignal(data, t.start[row], t.length[row], t.signed[row] === 1);
 }
 
 /** Reads instance j of a family. */
 export function getInstance(data: number[], row: number, j: number): number {
   const t = signalTable;
-  return getSignal(data, instanceStart(t, row, j), t.length[row], isSigned(t, row));
+  return getSignal(data, instanceStart(t, row, j), t.length[row], t.signed[row] === 1);
 }
