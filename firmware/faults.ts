@@ -215,7 +215,7 @@ function faultTier(t: FaultTable, f: FaultState, log: EventLog, id: number, chip
 export function evaluateFaults(t: FaultTable, f: FaultState, log: EventLog, chip: boolean[], clear: boolean, dtMs: number, nowMs: number): number {
   let tripped = -1;
   for (let id = 0; id < faultCount; id++) {
-    const byChip = chip[id] === true;
+    const byChip = chip[id];
     if (t.available[id] || byChip) {
       warnTier(t, f, log, id, byChip, dtMs, nowMs);
       if (faultTier(t, f, log, id, byChip, clear, dtMs, nowMs) && tripped < 0) tripped = id;

@@ -47,7 +47,7 @@ function scanCells(conf: PackConfig, state: BmsState, m: Measurements): void {
       }
       sum += v;
     } else bad++;
-    if (m.openWire[i] === true) openWire = true;
+    if (m.openWire[i]) openWire = true;
   }
   const valid = m.cellsValid;
   if (valid && minIndex >= 0) {

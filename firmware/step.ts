@@ -124,7 +124,7 @@ function updateBalancing(conf: PackConfig, state: BmsState, m: Measurements): vo
     out.maxTemperatureDeciC <= b.maxTemperatureDeciC;
   balanceStep(conf, state.balance, m, allowed);
   const active = state.balance.active;
-  for (let i = 0; i < out.balance.length; i++) out.balance[i] = allowed && active[i] === true;
+  for (let i = 0; i < out.balance.length; i++) out.balance[i] = allowed && active[i];
   out.balanceCount = allowed ? state.balance.count : 0;
 }
 

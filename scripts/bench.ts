@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     console.log(`  bundle: ${bundle.bytes} bytes (${bundle.gzipBytes} gzipped), of which the ${board.afe.type} driver adds ${bundle.bytes - bare.bytes} bytes`);
     if (board.mcu.family === "espruino") {
       const built = await buildEspruino(board.name);
-      console.log(`  dist/${board.name}.js (npm run build, with the Espruino adapter, short property names): ${built.bytes} bytes (${built.gzipBytes} gzipped)`);
+      console.log(`  dist/${board.name}.js (npm run build, with the Espruino adapter, short property names): ${built.bytes} bytes (${built.gzipBytes} gzipped); ${built.released.length} top-level bindings released once started (scripts/espruino-release.ts)`);
       // What the espruino CLI stores as .bootcde, plain and pretokenised, against the board's saved-code flash.
       const area = board.mcu.savedCodeBytes;
       const stored = (pretokenise: boolean): number => bootCodeUpload(built.code, { pretokenise }).files.get(".bootcde")?.length ?? 0;

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
-// The file an Espruino board runs: dist/<board>.js, one minified ES2015 IIFE holding the firmware,
+// The file an Espruino board runs: dist/<board>.js, one minified ES2015 file holding the firmware,
 // the board's own AFE driver and EMS transport, and the Espruino adapter (hal/espruino/), which
-// starts the BMS when the file is loaded (../shared/reference/espruino.md §10, §11).
+// starts the BMS when the file is loaded. Its statements run at the top level, where a function
+// costs one JsVar less (scripts/espruino-output.ts atTopLevel) (../shared/reference/espruino.md §10, §11).
 // Every source file esbuild put in the bundle is linted with the target subset
 // (scripts/lint-target-rules.js): the build fails naming the construct and file:line, because
 // Espruino would only fail when that code first runs (§1 rule 2).
 // npm run build -- --board <name> | --all
 import { build, type BuildOptions, type Plugin } from "esbuild";
-import { compact, lintOutput } from "./espruino-output";
+import { atTopLevel, compact, lintOutput } from "./espruino-output";
+import { espruinoGlobalNames } from "./espruino-names";
+import { releasing, unusedAfterStart } from "./espruino-release";
+import { EspruinoStandIn } from "../sim/espruino/standin";
 import { reservedCache, reservedProps } from "./mangle-props";
 import { ESLint, type Linter } from "eslint";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -31,6 +35,8 @@ export interface EspruinoBuild {
   propertyNames: Record<string, string | false>;
   /** Bytes each source file left in the output after tree shaking (0: imported, none kept). */
   outputBytes: Record<string, number>;
+  /** Top-level bindings the file sets to undefined once started (scripts/espruino-release.ts). */
+  released: string[];
 }
 
 export interface EspruinoBuildOptions {
@@ -164,6 +170,16 @@ function esbuildOptions(board: BoardDefinition, options: EspruinoBuildOptions, d
   };
 }
 
+/**
+ * Top-level bindings of `code` that nothing can use after start-up: found by starting the file in
+ * the Espruino stand-in for a few ticks (scripts/espruino-release.ts).
+ */
+async function unusedAfterStartUp(board: BoardDefinition, code: string, propertyNames: Record<string, string | false>): Promise<string[]> {
+  const s = new EspruinoStandIn(board, { code, propertyNames }, { seed: 1, initialSocPct: 50, ambientCelsius: 25 });
+  for (let k = 0; k < 10; k++) s.step(0, board.tickMs);
+  return unusedAfterStart(code, s.context, [s.context.tsbms, ...s.callbacks()]);
+}
+
 /** The Espruino file for `boardName`; throws listing every construct outside the subset. */
 export async function buildEspruino(boardName: string, options: EspruinoBuildOptions = {}): Promise<EspruinoBuild> {
   const board = findBoard(boardName);
@@ -182,15 +198,17 @@ export async function buildEspruino(boardName: string, options: EspruinoBuildOpt
   const propertyNames = named.mangleCache ?? {};
   // The same names again (the cache pins them), now with the board's JSON keys renamed to match.
   const mangled = await build({ ...esbuildOptions(board, options, renameKeys(board, propertyNames)), ...mangling, mangleCache: propertyNames });
-  const code = await compact(mangled.outputFiles[0].text);
+  const code = atTopLevel(await compact(mangled.outputFiles[0].text, espruinoGlobalNames()));
   const unsafe = lintOutput(code);
   if (unsafe.length > 0) throw new Error(`board ${board.name}: the built file holds ${unsafe.length} construct(s) Espruino cannot run:\n  ${unsafe.join("\n  ")}`);
+  const released = await unusedAfterStartUp(board, code, propertyNames);
   const outputBytes: Record<string, number> = {};
   for (const f of inputs) outputBytes[f] = 0;
   for (const out of Object.values(mangled.metafile.outputs)) {
     for (const [f, v] of Object.entries(out.inputs)) if (f in outputBytes) outputBytes[f] += v.bytesInOutput;
   }
-  return { board: board.name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code).length, inputs, outputBytes, propertyNames: mangled.mangleCache ?? propertyNames };
+  const shipped = releasing(code, released);
+  return { board: board.name, code: shipped, bytes: Buffer.byteLength(shipped), gzipBytes: gzipSync(shipped).length, inputs, outputBytes, propertyNames: mangled.mangleCache ?? propertyNames, released };
 }
 
 /** A NodeMCU board is built by scripts/build-lua.ts when it exists. */

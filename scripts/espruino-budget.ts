@@ -16,10 +16,12 @@
 //    measured objects (5 short keys: 14 here vs 10 measured), so the figure errs high;
 //  - a function saved to flash keeps its body in memory-mapped flash (§6, Guidance), but the
 //    function itself is a JsVar with one child per parameter, a code child (its name and the
-//    string pointing into flash) and a scope child (Espruino's src/jsparse.c,
-//    jspeFunctionDefinitionInternal): 4 + its parameter count, which matches §6's "small
-//    function: 5" for one parameter. A line-number child some builds add is not counted. A class
-//    adds its methods and static members.
+//    string pointing into flash) and, unless it was made at the top level, a scope child
+//    (Espruino's src/jsparse.c, jspeFunctionDefinitionInternal, jspeiGetScopesAsVar; see
+//    functionDepths): 3 + its scope child + its parameter count. Made inside one function with
+//    one parameter, that is §6's "small function: 5". A line-number child, which only code sent
+//    with line numbers and not pretokenised gets, is not counted. A class adds its methods and
+//    static members.
 // Objects the bundle did not make (pins, SPI1, Storage: Espruino's built-ins, played by the host)
 // cost 1 JsVar for the reference. Not counted: the interpreter's own baseline (§6: "pins,
 // peripherals, BLE, REPL history"), which only a board can show.
@@ -46,8 +48,8 @@ export interface JsVarEstimate {
 
 const inlineChars = 4;
 const charsPerExtraVar = 10;
-/** The function, its code child (name + flash string) and its scope child; parameters come on top. */
-const functionVars = 4;
+/** The function and its code child (name + flash string); its scope child and parameters come on top. */
+const functionVars = 3;
 
 /** §6: "36-char string: 5" → 1 JsVar for the first 4 characters, 1 per further 10. */
 export function stringVars(length: number): number {
@@ -62,28 +64,63 @@ export function typedArrayVars(bytes: number): number {
 /** Name of the object the instrumented bundle fills with its top-level bindings. */
 const topName = "__tsbmsTopLevel";
 
+type Node = acorn.Node & Record<string, unknown>;
+const isFunctionNode = (n: Node): boolean => n.type === "FunctionExpression" || n.type === "FunctionDeclaration" || n.type === "ArrowFunctionExpression";
+
 /**
- * The bundle with one statement added at the end of its IIFE that copies every top-level binding
- * into a global object, so they can be walked (they are otherwise closed over).
+ * How many functions enclose each function and class of `code`, keyed by its source text (what
+ * Function.prototype.toString gives back for it). Espruino gives a function made at the top level
+ * no scope child, one made inside one function a child pointing at that scope, and one made
+ * deeper a child pointing at a copied array of the scopes (src/jsparse.c,
+ * jspeiGetScopesAsVar). Where two pieces of the same text differ in depth, the deeper one counts.
+ */
+export function functionDepths(code: string): Map<string, number> {
+  const depths = new Map<string, number>();
+  const visit = (n: Node, depth: number): void => {
+    const fn = isFunctionNode(n);
+    if (fn || n.type === "ClassExpression" || n.type === "ClassDeclaration") {
+      const text = code.slice(n.start, n.end);
+      depths.set(text, Math.max(depth, depths.get(text) ?? 0));
+    }
+    for (const value of Object.values(n)) {
+      for (const c of Array.isArray(value) ? value : [value]) {
+        if (c !== null && typeof c === "object" && typeof (c as Node).type === "string") visit(c as Node, fn ? depth + 1 : depth);
+      }
+    }
+  };
+  visit(acorn.parse(code, { ecmaVersion: 2022 }) as unknown as Node, 0);
+  return depths;
+}
+
+/** JsVars of a function's scope child, by how many functions enclose it (functionDepths). */
+export function scopeVars(depth: number): number {
+  // None at the top level; the name pointing at the one open scope; the name, the copied array
+  // and one element per scope when several are open.
+  return depth === 0 ? 0 : depth === 1 ? 1 : 2 + depth;
+}
+
+/**
+ * The bundle with one statement added at the end of its top level (or, for a bundle that is one
+ * immediately called function, at the end of that function) that copies every top-level binding
+ * into a global object, so they can be walked (closures alone may reach them otherwise).
  */
 export function exposeTopLevel(code: string): string {
-  const program = acorn.parse(code, { ecmaVersion: 2020 }) as unknown as acorn.Program;
-  // The bundle is one IIFE statement: `(() => { … })();`, `!function () { … }();` or `var x = …`.
+  const program = acorn.parse(code, { ecmaVersion: 2022 }) as unknown as acorn.Program;
+  // `(() => { … })();`, `!function () { … }();` or `var x = (() => { … })();`: the wrapper's body.
   const first = program.body[0];
   let e: acorn.Expression | null | undefined = first?.type === "ExpressionStatement" ? first.expression : first?.type === "VariableDeclaration" ? first.declarations[0].init : undefined;
   if (e?.type === "UnaryExpression") e = e.argument;
-  const fn = e?.type === "CallExpression" ? e.callee : undefined;
-  if (fn === undefined || (fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression") || fn.body.type !== "BlockStatement") {
-    throw new Error("espruino-budget: the bundle is not one immediately called function");
-  }
+  const fn = program.body.length === 1 && e?.type === "CallExpression" ? e.callee : undefined;
+  const wrapped = fn !== undefined && (fn.type === "ArrowFunctionExpression" || fn.type === "FunctionExpression") && fn.body.type === "BlockStatement" ? fn.body : undefined;
+  const statements = wrapped !== undefined ? wrapped.body : program.body;
   const names: string[] = [];
-  for (const s of fn.body.body) {
+  for (const s of statements) {
     if (s.type === "VariableDeclaration") {
       for (const d of s.declarations) if (d.id.type === "Identifier") names.push(d.id.name);
     } else if ((s.type === "FunctionDeclaration" || s.type === "ClassDeclaration") && s.id !== null) names.push(s.id.name);
   }
-  const last = fn.body.body[fn.body.body.length - 1];
-  const at = last.type === "ReturnStatement" ? last.start : fn.body.end - 1;
+  const last = statements[statements.length - 1];
+  const at = wrapped === undefined ? code.length : last.type === "ReturnStatement" ? last.start : wrapped.end - 1;
   const capture = `;${topName}={${names.map((n) => `${JSON.stringify(n)}:${n}`).join(",")}};`;
   return code.slice(0, at) + capture + code.slice(at);
 }
@@ -100,7 +137,7 @@ export function topLevel(context: vm.Context): Record<string, unknown> {
  * but through what the bundle put there (`tsbms`, the instrumentation). Espruino has them before
  * any code runs; the adapter keeping a reference to one (the global object) costs 1.
  */
-function intrinsicObjects(context: vm.Context): Set<object> {
+function intrinsicObjects(context: vm.Context, own: Record<string, unknown>): Set<object> {
   const found = new Set<object>();
   const global = vm.runInContext("global", context) as object;
   const todo: object[] = [global];
@@ -110,7 +147,8 @@ function intrinsicObjects(context: vm.Context): Set<object> {
     found.add(o);
     const next = [Object.getPrototypeOf(o) as object | null];
     for (const k of Object.getOwnPropertyNames(o)) {
-      if (o === global && (k === "tsbms" || k === topName)) continue;
+      // The bundle's own: a top-level `var` or function of a script is a property of the global object.
+      if (o === global && (k === "tsbms" || k === topName || k in own)) continue;
       const d = Object.getOwnPropertyDescriptor(o, k);
       if (d !== undefined) next.push(...("value" in d ? [d.value as unknown] : [d.get, d.set]).map((v) => (v !== null && (typeof v === "object" || typeof v === "function") ? (v as object) : null)));
     }
@@ -119,15 +157,21 @@ function intrinsicObjects(context: vm.Context): Set<object> {
   return found;
 }
 
-/** JsVars of everything reachable from the bundle's top-level bindings, in `context`. */
-export function estimateTopLevel(context: vm.Context): JsVarEstimate {
-  return estimateJsVars(context, topLevel(context));
+/** JsVars of everything reachable from the bundle's top-level bindings and its `tsbms` global, in `context`. */
+export function estimateTopLevel(context: vm.Context, depths?: Map<string, number>): JsVarEstimate {
+  // And `tsbms`, the global the file leaves for the console: what runs is reachable from there
+  // even once the file has released the top-level bindings start-up alone used.
+  return estimateJsVars(context, { ...topLevel(context), tsbms: vm.runInContext("global.tsbms", context) as unknown }, depths);
 }
 
-/** JsVars of everything reachable from `roots` (bindings: each costs its name too), objects of `context`. */
-export function estimateJsVars(context: vm.Context, roots: Record<string, unknown>): JsVarEstimate {
+/**
+ * JsVars of everything reachable from `roots` (bindings: each costs its name too), objects of
+ * `context`. `depths` (functionDepths of the code that ran) sizes each function's scope child; a
+ * function it does not know is taken as made inside one function.
+ */
+export function estimateJsVars(context: vm.Context, roots: Record<string, unknown>, depths?: Map<string, number>): JsVarEstimate {
   const contextObjectPrototype = vm.runInContext("Object.prototype", context) as object;
-  const intrinsics = intrinsicObjects(context);
+  const intrinsics = intrinsicObjects(context, roots);
   const made = (o: object): boolean => {
     if (intrinsics.has(o)) return false;
     for (let p = Object.getPrototypeOf(o) as object | null; p !== null; p = Object.getPrototypeOf(p) as object | null) {
@@ -177,7 +221,8 @@ export function estimateJsVars(context: vm.Context, roots: Record<string, unknow
     }
     if (!made(o)) return 1;
     if (typeof o === "function") {
-      const own = functionVars + (o as (...a: unknown[]) => unknown).length;
+      const depth = depths?.get(Function.prototype.toString.call(o)) ?? 1;
+      const own = functionVars + scopeVars(depth) + (o as (...a: unknown[]) => unknown).length;
       const c = own + members(o, ["length", "name", "prototype", "arguments", "caller"]);
       e.functions += own;
       const proto = (o as { prototype?: object }).prototype;
@@ -211,6 +256,7 @@ export interface BoardBudget {
  */
 export function boardBudget(board: BoardDefinition, build: EspruinoBuild, tickCounts: number[]): BoardBudget {
   const s = new EspruinoStandIn(board, { code: exposeTopLevel(build.code), propertyNames: build.propertyNames }, { seed: 7, initialSocPct: 50, ambientCelsius: 25 });
+  const depths = functionDepths(build.code);
   if (s.app.error !== undefined) throw new Error(`espruino-budget: ${board.name} did not start: ${s.app.error}`);
   const afterTicks: BoardBudget["afterTicks"] = [];
   let done = 0;
@@ -218,7 +264,7 @@ export function boardBudget(board: BoardDefinition, build: EspruinoBuild, tickCo
     for (; done < target; done++) {
       s.step(-Math.round(board.pack.capacityMah / 5), board.tickMs);
     }
-    afterTicks.push({ ticks: target, estimate: estimateTopLevel(s.context) });
+    afterTicks.push({ ticks: target, estimate: estimateTopLevel(s.context, depths) });
   }
   return { board: board.name, jsVars: board.mcu.jsVars, afterTicks };
 }

@@ -1,22 +1,51 @@
 // SPDX-License-Identifier: MIT
-// The last two steps of an Espruino build (scripts/build.ts): terser compacts esbuild's output,
-// and the final text is linted with the subset rules Espruino needs, so the file that is uploaded
-// is itself checked, not only its sources.
+// The last steps of an Espruino build (scripts/build.ts): terser compacts esbuild's output, its
+// statements move out of the bundle's wrapping function to the top level, and the final text is
+// linted with the subset rules Espruino needs, so the file that is uploaded is itself checked,
+// not only its sources.
 //
 // Why terser after esbuild: esbuild minifies but never inlines a function or a constant across
 // modules. On Espruino every function is a JsVar with one child per parameter, a code child and a
-// scope child (4 + parameters JsVars, ../shared/reference/espruino.md §6 "small function: 5"),
-// and every top-level constant a name and a value. terser's compressor, working inside the
-// bundle's IIFE, inlines functions called once and constants, which removes those JsVars; it
+// scope child (4 + parameters JsVars inside a function, ../shared/reference/espruino.md §6 "small
+// function: 5"), and every top-level constant a name and a value. terser's compressor, working
+// inside the bundle's wrapping function, inlines functions called once and constants, which removes those JsVars; it
 // renames locals only, never properties (esbuild's property names, and the board JSON keyed by
 // them, stay valid). ecma 2015: it may use nothing newer than what esbuild targets (§11).
 import * as acorn from "acorn";
 import { Linter } from "eslint";
-import { minify } from "terser";
+import { minify, type SimpleIdentifierMangler } from "terser";
 import { bannedGlobals, bannedProperties, bannedSyntax } from "./lint-target-rules.js";
 
-/** The compacted bundle. */
-export async function compact(code: string): Promise<string> {
+const firstChars = "etnrisoaludcfhpmgvbywkxjqzETNRISOALUDCFHPMGVBYWKXJQZ_$";
+const laterChars = `${firstChars}0123456789`;
+
+/**
+ * terser's short names in order, leaving out `avoid`. Passing them as terser's `reserved` would
+ * not do: terser keeps a reserved name that esbuild already gave a local (a minified `E`), where
+ * this renames it like any other.
+ */
+export function namesAvoiding(avoid: Iterable<string>): SimpleIdentifierMangler {
+  const skip = new Set(avoid);
+  const made: string[] = [];
+  let k = 0;
+  const nameOf = (i: number): string => {
+    let name = firstChars[i % firstChars.length];
+    for (let j = Math.floor(i / firstChars.length); j > 0; j = Math.floor((j - 1) / laterChars.length)) name += laterChars[(j - 1) % laterChars.length];
+    return name;
+  };
+  return {
+    get(n: number): string {
+      while (made.length <= n) {
+        const name = nameOf(k++);
+        if (!skip.has(name)) made.push(name);
+      }
+      return made[n];
+    },
+  };
+}
+
+/** The compacted bundle; none of the names it declares is one of `avoid` (scripts/espruino-names.ts). */
+export async function compact(code: string, avoid: string[] = []): Promise<string> {
   const out = await minify(code, {
     ecma: 2015,
     // Passes until nothing more inlines (3 reach the fixpoint on these bundles); hoist_props turns
@@ -24,7 +53,8 @@ export async function compact(code: string): Promise<string> {
     // off: otherwise a function used once moves to its call site as a function expression, which
     // Espruino would make on every call (lintOutput refuses that).
     compress: { passes: 3, inline: 3, hoist_props: true, reduce_funcs: false },
-    mangle: true,
+    // The names stay at the top level in the end (atTopLevel): none may hide an Espruino global.
+    mangle: { nth_identifier: namesAvoiding(avoid) },
     // Classes keep their names: an error message or a stand-in report may name one.
     keep_classnames: true,
     // Non-ASCII characters as \u escapes, as esbuild writes them: Espruino's Unicode support is
@@ -33,6 +63,34 @@ export async function compact(code: string): Promise<string> {
   });
   if (out.code === undefined) throw new Error("terser returned no code");
   return out.code;
+}
+
+/**
+ * The statements of the bundle's one immediately called function, as top-level statements.
+ * Espruino gives a function made inside another function a child pointing at the scope it was
+ * made in; one made at the top level has none (src/jsparse.c, jspeFunctionDefinitionInternal and
+ * jspeiGetScopesAsVar: no scope when none is open, the open scope when one is, a copied array of
+ * them when several are). Unwrapped, every module-level function and method of the firmware
+ * saves that JsVar (../shared/reference/espruino.md §6), and the bindings live in the root scope
+ * instead of the wrapper's, at the same cost. What moves to the root scope must not hide a
+ * global: compact's `reserved`.
+ */
+export function atTopLevel(code: string): string {
+  const program = acorn.parse(code, { ecmaVersion: 2022 }) as unknown as acorn.Program;
+  const only = program.body.length === 1 ? program.body[0] : undefined;
+  let e: acorn.Expression | undefined = only?.type === "ExpressionStatement" ? only.expression : undefined;
+  if (e?.type === "UnaryExpression") e = e.argument;
+  const fn = e?.type === "CallExpression" && e.arguments.length === 0 ? e.callee : undefined;
+  if (fn === undefined || (fn.type !== "ArrowFunctionExpression" && fn.type !== "FunctionExpression") || fn.params.length > 0 || fn.body.type !== "BlockStatement") {
+    throw new Error("atTopLevel: the bundle is not one function called once with no arguments");
+  }
+  const body = code.slice(fn.body.start + 1, fn.body.end - 1);
+  // A `return` or a directive in the wrapper would mean something else (or nothing) at the top level.
+  if (fn.body.body.some((s) => s.type === "ReturnStatement" || (s.type === "ExpressionStatement" && "directive" in s))) {
+    throw new Error("atTopLevel: the bundle's function returns or holds a directive at its top level");
+  }
+  acorn.parse(body, { ecmaVersion: 2022, sourceType: "script" });
+  return body;
 }
 
 // Only what Espruino lacks: the Lua-only rules (null, >>, typed arrays …) do not apply to a file

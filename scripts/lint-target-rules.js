@@ -154,6 +154,10 @@ export const targetRules = {
   "@typescript-eslint/no-unused-expressions": "error",
   // 0, "" and NaN are true in Lua: every condition must be a boolean.
   "@typescript-eslint/strict-boolean-expressions": ["error", { allowString: false, allowNumber: false, allowNullableObject: true, allowNullableBoolean: false }],
+  // A flag array is a Uint8Array on Espruino (hal/espruino/alloc.ts booleanArray): its elements
+  // read back as 0 and 1, so `flags[i] === true` would never hold there. Flags are read as
+  // conditions; comparing a boolean with true or false is refused.
+  "@typescript-eslint/no-unnecessary-boolean-literal-compare": "error",
   eqeqeq: ["error", "always"],
   "no-var": "error",
   "prefer-const": "error",

@@ -65,7 +65,8 @@ function fail(option: string, value: number, rule: string): void {
 export function validateOptions(o: Bq76952Options): void {
   if (o.bus === undefined) throw new Error("bq76952: option bus is missing");
   if (!isWhole(o.address) || o.address < 0 || o.address > 0x7f) fail("address", o.address, "is not a 7-bit address");
-  if (o.crc !== true && o.crc !== false) throw new Error("bq76952: option crc must be true or false");
+  // Options may come from parsed text: the type says boolean, the value may be anything.
+  if (typeof o.crc !== "boolean") throw new Error("bq76952: option crc must be true or false");
   if (!isWhole(o.cells) || o.cells < 3 || o.cells > cellChannels) fail("cells", o.cells, "is outside 3..16");
   if (o.cellChannels !== undefined) {
     if (o.cellChannels.length !== o.cells) fail("cellChannels.length", o.cellChannels.length, "must equal cells");

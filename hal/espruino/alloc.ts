@@ -5,14 +5,24 @@
 // integers in a plain Array: 33", "Uint16Array(16): 6"). Float64 keeps every number a plain array
 // holds exactly (§4: one number type, doubles), so the firmware computes the same on both; the
 // callers only index, assign and read `length` (the contract of firmware/alloc.ts).
-// Booleans stay in plain arrays (a typed array would read back 0 and 1, not false and true): that
-// and the range constants are firmware/alloc.ts's own, re-exported (the build links the original
-// for this module's import only).
-export { booleanArray, smallIntMax, smallIntMin } from "../../firmware/alloc";
+// The range constants are firmware/alloc.ts's own, re-exported (the build links the original for
+// this module's import only).
+export { smallIntMax, smallIntMin } from "../../firmware/alloc";
 
 /** A number array of `length` elements, all `value`. */
 export function numberArray(length: number, value: number): number[] {
   return new Float64Array(length).fill(value) as unknown as number[];
+}
+
+/**
+ * A flag array of `length` elements, all `value`: one byte each. A flag reads back as 1 or 0, not
+ * true or false, which a condition takes alike; the firmware only reads flags as conditions and
+ * never compares one with true or false (lint: no-unnecessary-boolean-literal-compare,
+ * scripts/lint-target-rules.js). The equivalence run compares this build's outputs and frames
+ * with the TypeScript firmware's, tick by tick, through balancing and faults.
+ */
+export function booleanArray(length: number, value: boolean): boolean[] {
+  return new Uint8Array(length).fill(value ? 1 : 0) as unknown as boolean[];
 }
 
 /** `length` integers in smallIntMin..smallIntMax, all `value`: 2 bytes each. */

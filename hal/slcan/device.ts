@@ -52,9 +52,13 @@ export class SlcanDevice implements CanPort, SlcanChannel {
     this.hardwareVersion = options.hardwareVersion;
     this.softwareVersion = options.softwareVersion;
     for (let i = 0; i < 4; i++) this.serialNumber[i] = options.serialNumber.charCodeAt(i);
-    // One closure, made once: the serial HAL calls back with each received chunk.
-    this.serial.onReadable((data: number[], count: number) => {
-      this.feed(data, count);
+    // One closure, made once: the serial HAL calls back with each received chunk. A variable, not
+    // an arrow's `this`: the Espruino build finds what a closure holds through its variables
+    // (scripts/espruino-release.ts).
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the reason just above
+    const device = this;
+    this.serial.onReadable(function (data: number[], count: number): void {
+      device.feed(data, count);
     });
   }
 

@@ -10,7 +10,7 @@ import type { BoardDefinition } from "../../boards/types";
 import type { EspruinoApp } from "../../hal/espruino/boot";
 import { I2cStatus, i2cStatusName } from "../../hal/hal";
 import { VirtualCanBus } from "../can-bus";
-import { SimEms, canTransport, slcanTransport } from "../ems-node";
+import { SimEms, canTransport, slcanTransport, type EmsAction } from "../ems-node";
 import { Mcp2515Emulator } from "../emulators/mcp2515";
 import type { SimSpiDevice } from "../hal/bus";
 import { SimPlatform } from "../hal/platform";
@@ -40,7 +40,10 @@ function bytesOf(data: unknown, what: string): number[] {
 }
 
 /** The pack the stand-in simulates: as for the Rig (sim/hardware.ts). */
-export type StandInOptions = PackSetup;
+export interface StandInOptions extends PackSetup {
+  /** The simulated EMS on the board's EMS link, as RigOptions.ems (default: one that only listens). */
+  ems?: { periodMs: number; actions: EmsAction[]; log: boolean };
+}
 
 export class EspruinoStandIn extends SimHardware {
   readonly canBus: VirtualCanBus | undefined;
@@ -54,6 +57,8 @@ export class EspruinoStandIn extends SimHardware {
   spiModeErrors = 0;
   readonly storage = new Map<string, string>();
   private readonly intervals: { fn: () => void; ms: number; nextMs: number }[] = [];
+  /** Functions the bundle handed to Espruino to call later (Serial.on), besides its intervals. */
+  private readonly handlers: unknown[] = [];
   /** The vm context the bundle runs in (for a budget walk of its objects). */
   readonly context: vm.Context;
 
@@ -83,12 +88,18 @@ export class EspruinoStandIn extends SimHardware {
     vm.runInContext(bundle.code, this.context, { filename: `${board.name}.js` });
     let transport = this.canBus === undefined ? undefined : canTransport(this.canBus);
     if (serial !== undefined) transport = slcanTransport(serial);
-    this.ems = transport === undefined ? undefined : new SimEms({ transport, clock: this.platform.clock, periodMs: 0, actions: [], log: false });
+    const e = o.ems ?? { periodMs: 0, actions: [], log: false };
+    this.ems = transport === undefined ? undefined : new SimEms({ transport, clock: this.platform.clock, ...e });
   }
 
   /** What the bundle's start-up returned (`tsbms.app`). */
   get app(): EspruinoApp {
     return sourceView((this.context.tsbms as { app: EspruinoApp }).app, this.bundle.propertyNames ?? {});
+  }
+
+  /** Every function the bundle left for Espruino to call: its intervals and event handlers. */
+  callbacks(): unknown[] {
+    return [...this.intervals.map((t) => t.fn), ...this.handlers];
   }
 
   /** Names the context offers, for a test that checks nothing else leaks in. */
@@ -179,6 +190,7 @@ export class EspruinoStandIn extends SimHardware {
         },
         on: (event: string, cb: (data: string) => void) => {
           if (event !== "data") throw new Error(`${name}.on: event ${event}`);
+          this.handlers.push(cb);
           open().onReadable((data, count) => cb(String.fromCharCode(...data.slice(0, count))));
         },
       };

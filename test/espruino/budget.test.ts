@@ -3,11 +3,13 @@
 // sizes the fact sheet measured on the interpreter (../shared/reference/espruino.md §6), it walks
 // the shipped bundle's own bindings, and the built firmware holds its per-cell data, logs and
 // buffers in typed arrays and allocates nothing that stays between ticks.
+import * as acorn from "acorn";
 import vm from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { boards } from "../../boards/index";
 import { buildEspruino, type EspruinoBuild } from "../../scripts/build";
-import { boardBudget, estimateJsVars, exposeTopLevel, stringVars, topLevel, typedArrayVars } from "../../scripts/espruino-budget";
+import { boardBudget, estimateJsVars, exposeTopLevel, functionDepths, stringVars, topLevel, typedArrayVars } from "../../scripts/espruino-budget";
+import { espruinoGlobalNames } from "../../scripts/espruino-names";
 import { EspruinoStandIn } from "../../sim/espruino/standin";
 import { espruinoContext } from "../../sim/espruino/restrict";
 
@@ -30,6 +32,21 @@ describe("the JsVar cost model", () => {
     expect(estimateJsVars(context, { f: fn }).total).toBe(1 + 5);
   });
 
+  it("gives a function made at the top level no scope child, and one made two functions deep a copied scope list", () => {
+    const code = "function top(a,b){return a+b}function outer(){return function(){return function(x){return x}}}var inner=outer()();";
+    const context = espruinoContext();
+    vm.runInContext(exposeTopLevel(code), context);
+    // Roots under their binding names: a top-level binding is also a property of the global object.
+    const t = topLevel(context);
+    const depths = functionDepths(code);
+    // top: the function, its code child (2), two parameters; no scope.
+    expect(estimateJsVars(context, { top: t.top }, depths).functions).toBe(3 + 2);
+    // inner: made with two scopes open (outer's call, the anonymous function's): name, array, 2 elements.
+    expect(estimateJsVars(context, { inner: t.inner }, depths).functions).toBe(3 + 4 + 1);
+    // Without the depths, as if made inside one function.
+    expect(estimateJsVars(context, { top: t.top }).functions).toBe(3 + 1 + 2);
+  });
+
   it("counts an object reachable twice once, and the interpreter's own objects (Math, the global) as a reference", () => {
     const context = espruinoContext();
     const [o, p] = vm.runInContext("(function () { var o = { v: 1 }; return [o, { m: Math, g: global, o: o }]; })()", context) as unknown[];
@@ -39,11 +56,14 @@ describe("the JsVar cost model", () => {
     expect(both - alone).toBe(1 + 1 + 3 + 1 + 1);
   });
 
-  it("exposes every top-level binding of a bundle, which otherwise only its closures can reach", () => {
-    const code = "var tsbms=(()=>{var a=[1,2];function b(){return a}class C{m(){}}return{b:b}})();";
+  it("exposes every top-level binding of a bundle, at its top level or inside its one wrapping function", () => {
     const context = espruinoContext();
-    vm.runInContext(exposeTopLevel(code), context);
+    vm.runInContext(exposeTopLevel("var a=[1,2];function b(){return a}class C{m(){}}"), context);
     expect(Object.keys(topLevel(context)).sort()).toEqual(["C", "a", "b"]);
+    const code = "var tsbms=(()=>{var a=[1,2];function b(){return a}class C{m(){}}return{b:b}})();";
+    const wrapped = espruinoContext();
+    vm.runInContext(exposeTopLevel(code), wrapped);
+    expect(Object.keys(topLevel(wrapped)).sort()).toEqual(["C", "a", "b"]);
   });
 });
 
@@ -62,6 +82,31 @@ describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the built firmwa
     expect(typed(shell.inputs.measurements.cellMv)).toBe("Float64Array");
     expect(typed(shell.state.events.timeMs)).toBe("Float64Array");
     expect(typed(shell.persist?.record)).toBe("Uint8Array");
+    // Flags: one byte each (hal/espruino/alloc.ts booleanArray).
+    expect(typed(shell.state.faults.faultActive)).toBe("Uint8Array");
+    expect(typed(shell.state.out.balance)).toBe("Uint8Array");
+  });
+
+  it("lets go of the configuration validator once started: its binding is undefined while the BMS runs", () => {
+    const program = acorn.parse(build.code, { ecmaVersion: 2022 });
+    const validator = program.body.find((n) => n.type === "FunctionDeclaration" && build.code.slice(n.start, n.end).includes('"expected an object"'));
+    const name = validator?.type === "FunctionDeclaration" ? validator.id.name : undefined;
+    expect(name).toBeDefined();
+    expect(build.released).toContain(name);
+    const s = new EspruinoStandIn(board, build, { seed: 7, initialSocPct: 50, ambientCelsius: 25 });
+    for (let k = 0; k < 20; k++) s.step(0, board.tickMs);
+    expect(vm.runInContext(`typeof ${String(name)}`, s.context)).toBe("undefined");
+    expect(s.app.ticks).toBe(20);
+    expect(s.app.escaped).toBe(0);
+  });
+
+  it("declares its bindings at the top level, none of them a name Espruino already has", () => {
+    const context = espruinoContext();
+    vm.runInContext(exposeTopLevel(build.code), context);
+    const names = Object.keys(topLevel(context));
+    expect(names.length).toBeGreaterThan(100);
+    const taken = new Set(espruinoGlobalNames());
+    expect(names.filter((n) => taken.has(n))).toEqual([]);
   });
 
   it("holds the same JsVars after 100 and 3,000 ticks: nothing allocated per tick stays", () => {

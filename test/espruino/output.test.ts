@@ -3,7 +3,8 @@
 // leaves as separate functions and constants, keeps non-ASCII text as escapes, and the final text
 // is refused when it holds a construct Espruino cannot run (../shared/reference/espruino.md §2, §3).
 import { describe, expect, it } from "vitest";
-import { closuresMadePerCall, compact, lintOutput } from "../../scripts/espruino-output";
+import { espruinoGlobalNames } from "../../scripts/espruino-names";
+import { atTopLevel, closuresMadePerCall, compact, lintOutput, namesAvoiding } from "../../scripts/espruino-output";
 
 describe("compacting the bundle", () => {
   it("inlines constants but leaves every function where it is, made once", async () => {
@@ -21,6 +22,37 @@ describe("compacting the bundle", () => {
     const out = await compact('(()=>{globalThis.s="a − b"})();');
     expect(out).toContain("\\u2212");
     expect([...out].every((c) => c.charCodeAt(0) < 128)).toBe(true);
+  });
+});
+
+describe("the bundle's statements at the top level", () => {
+  it("come out of the wrapping function unchanged, and run the same", () => {
+    const code = "(()=>{var a=2;function f(x){return a*x}globalThis.r=f(21)})();";
+    const top = atTopLevel(code);
+    expect(top).toBe("var a=2;function f(x){return a*x}globalThis.r=f(21)");
+    const context: { r?: number } = {};
+    new Function("globalThis", top)(context);
+    expect(context.r).toBe(42);
+  });
+
+  it("are refused when the bundle is not one function called once, or its function returns", () => {
+    expect(() => atTopLevel("var a=1;(()=>{})();")).toThrow(/not one function called once/);
+    expect(() => atTopLevel("((x)=>{globalThis.x=x})(1);")).toThrow(/not one function called once/);
+    expect(() => atTopLevel("(()=>{var a=1;return a})();")).toThrow(/returns/);
+  });
+
+  it("never declare a name Espruino already has (E, a pin, a peripheral), even one esbuild chose", async () => {
+    const avoid = espruinoGlobalNames();
+    // 3,000 locals: terser's names reach two and three characters, where pins (A0, D14) live.
+    const locals = Array.from({ length: 3000 }, (_, i) => `var v${i}=[${i}];`).join("");
+    const uses = Array.from({ length: 3000 }, (_, i) => `v${i}`).join(",");
+    // Each used twice, so terser keeps them as variables.
+    const out = atTopLevel(await compact(`(()=>{var E=[1];${locals}globalThis.all=[E,${uses}];globalThis.again=[E,${uses}]})();`, avoid));
+    const declared = [...out.matchAll(/(?:var |,)([A-Za-z_$][\w$]*)=\[/g)].map((m) => m[1]);
+    expect(declared).toHaveLength(3001);
+    for (const name of ["E", "A0", "D14", "B3", "LED1", "NaN"]) expect(declared).not.toContain(name);
+    const generated = namesAvoiding(avoid);
+    expect(Array.from({ length: 3000 }, (_, i) => generated.get(i)).filter((n) => avoid.includes(n))).toEqual([]);
   });
 });
 

@@ -10,6 +10,7 @@ import type { BoardDefinition } from "../../boards/types";
 import { Rig } from "../../sim/rig";
 import { buildEspruino, type EspruinoBuild } from "../../scripts/build";
 import { EspruinoStandIn } from "../../sim/espruino/standin";
+import type { EmsAction } from "../../sim/ems-node";
 import { absentGlobals } from "../../sim/espruino/restrict";
 
 const espruinoBoards = boards.filter((b) => b.mcu.family === "espruino");
@@ -89,6 +90,50 @@ describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the Espruino bui
     expect(s.chargeOn()).toBe(false);
     expect(s.app.last?.maxCellMv).toBeGreaterThanOrEqual(ovMv - 10);
     expect(s.app.escaped + s.uncaught).toBe(0);
+  });
+
+  it.skipIf(board.ems === undefined)("answers EMS commands, good and malformed, and a lost link as the TypeScript firmware does", () => {
+    // Requests every second; commands a running BMS rarely sees (the release of start-up code,
+    // scripts/espruino-release.ts, must not have taken what they need).
+    const ems = {
+      periodMs: 1000,
+      log: false,
+      actions: [
+        { atS: 2, type: "mode", mode: "charge" },
+        { atS: 5, type: "limits", chargeA: 3, dischargeA: 4 },
+        { atS: 8, type: "raw", id: 0x4b0, data: [1] },
+        { atS: 9, type: "raw", id: 0x4b1, data: [0, 0, 0, 0, 0, 0, 0, 0] },
+        { atS: 10, type: "limits", chargeA: 1e4 },
+        { atS: 12, type: "faultClear" },
+        { atS: 14, type: "mode", mode: "discharge" },
+        { atS: 16, type: "silence", untilS: 40 },
+        { atS: 30, type: "raw", id: 0x305, data: [0, 0, 0, 0, 0, 0, 0, 0] },
+      ] as EmsAction[],
+    };
+    const build = builds.get(board.name) as EspruinoBuild;
+    const s = new EspruinoStandIn(board, build, { seed, initialSocPct, ambientCelsius, ems });
+    const rig = new Rig({ board, seed, initialSocPct, spread: {}, ambientCelsius, ems });
+    const fromBundle: string[] = [];
+    const fromRig: string[] = [];
+    const ticks = Math.round(60000 / board.tickMs);
+    for (let k = 0; k < ticks; k++) {
+      s.step(0, board.tickMs);
+      rig.advance(0, board.tickMs);
+      const r = rig.shell.tick();
+      rig.ems?.update();
+      const o = s.app.last;
+      fromBundle.push(o === undefined ? "none" : `${k} ${o.mode} ${o.chargeEnable} ${o.chargeCurrentLimitMa} ${o.dischargeCurrentLimitMa}`);
+      fromRig.push(`${k} ${r.mode} ${r.chargeEnable} ${r.chargeCurrentLimitMa} ${r.dischargeCurrentLimitMa}`);
+    }
+    const replies = (e: { replies: { timeMs: number }[] } | undefined): string => JSON.stringify(e?.replies);
+    expect(fromBundle).toEqual(fromRig);
+    expect(replies(s.ems)).toBe(replies(rig.ems));
+    // Refusals came back (malformed, out of range), and the link was lost and found again.
+    const refused = new Set(rig.ems?.replies.filter((r) => r.result !== 0).map((r) => r.result));
+    expect(refused.size).toBeGreaterThanOrEqual(2);
+    expect(s.app.shell?.state.events.total).toBe(rig.shell.state.events.total);
+    expect(s.app.escaped + s.uncaught).toBe(0);
+    expect(s.app.shell?.internalErrors).toBe(0);
   });
 
   it("gives the same outputs as the TypeScript firmware on the Rig, tick for tick", () => {
