@@ -38,6 +38,13 @@ export function byteArray(length: number, value: number): number[] {
   return numberArray(length, value);
 }
 
+/** `values` copied into a booleanArray: for constant flag tables (one byte each on Espruino). */
+export function flagsOf(values: boolean[]): boolean[] {
+  const a = booleanArray(values.length, false);
+  for (let i = 0; i < values.length; i++) a[i] = values[i];
+  return a;
+}
+
 /** `values` copied into a smallIntArray (each in smallIntMin..smallIntMax): for constant tables. */
 export function smallIntsOf(values: number[]): number[] {
   const a = smallIntArray(values.length, 0);

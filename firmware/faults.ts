@@ -11,7 +11,7 @@
 // data neither trips nor releases. Missing data is itself a row (afeComm, the sensor rows), so
 // losing a measurement cannot silence protection for longer than that row's delay (prior-art §10
 // item 5).
-import { booleanArray, numberArray } from "./alloc";
+import { booleanArray, flagsOf, numberArray } from "./alloc";
 import { FaultId, faultCount } from "./fault-ids";
 import { logEvent } from "./events";
 import { EventKind, FaultCause } from "./types";
@@ -40,14 +40,14 @@ export const rowQuantity = [
   Quantity.condition, Quantity.condition, Quantity.condition,
 ];
 /** true: bad at or above the level; false: bad at or below it. */
-export const rowAbove = [true, false, true, true, true, true, false, true, false, true, true, true, true, true];
+export const rowAbove = flagsOf([true, false, true, true, true, true, false, true, false, true, true, true, true, true]);
 /**
  * Paths each fault tier opens. A discharge over-temperature opens charge too: its level is at or
  * above the charge limit, and charging would heat the cells further. A discharge
  * under-temperature leaves charge to the charge UT row, whose level is the higher one.
  */
-export const rowOpensCharge = [true, false, true, false, true, true, true, true, false, true, true, true, true, true];
-export const rowOpensDischarge = [false, true, false, true, true, false, false, true, true, true, true, true, true, true];
+export const rowOpensCharge = flagsOf([true, false, true, false, true, true, true, true, false, true, true, true, true, true]);
+export const rowOpensDischarge = flagsOf([false, true, false, true, true, false, false, true, true, true, true, true, true, true]);
 
 /** The configured limit of a row with a level, or undefined for the condition rows. */
 export function rowLimit(conf: PackConfig, id: number): FaultLimit | undefined {

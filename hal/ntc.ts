@@ -11,6 +11,7 @@
 // R_pullup = 10 kΩ, every 5 °C from −40 to 125 °C; the ratio is in 0.01 % (ratio · 10000,
 // rounded). Linear interpolation between the 5 °C points stays within 0.15 °C of the equation
 // over −20..60 °C (checked by test/drivers/ltc681x.test.ts against Math.exp).
+import { smallIntsOf } from "../firmware/alloc";
 import { divRound, interpolate } from "../firmware/intmath";
 
 /** Beta constant of the thermistor, K. */
@@ -25,17 +26,17 @@ export const ntcTableColdDeciC = -400;
 export const ntcTableStepDeciC = 50;
 
 /** Divider ratio at each table point, 0.01 %, ascending (hot → cold). */
-export const ntcRatioCentiPct: number[] = [
+export const ntcRatioCentiPct: number[] = smallIntsOf([
   346, 391, 443, 503, 572, 652, 745, 854, 980, 1127, 1298, 1496, 1726, 1991, 2295, 2641, 3030,
   3465, 3941, 4456, 5000, 5563, 6130, 6686, 7216, 7708, 8149, 8535, 8862, 9133, 9352, 9524, 9657,
   9757,
-];
+]);
 
 /** Temperature at each table point, 0.1 °C (125 °C down to −40 °C in 5 °C steps). */
-export const ntcTemperatureDeciC: number[] = [
+export const ntcTemperatureDeciC: number[] = smallIntsOf([
   1250, 1200, 1150, 1100, 1050, 1000, 950, 900, 850, 800, 750, 700, 650, 600, 550, 500, 450, 400,
   350, 300, 250, 200, 150, 100, 50, 0, -50, -100, -150, -200, -250, -300, -350, -400,
-];
+]);
 
 /**
  * Divider ratio in 0.01 % from the pin and reference readings (any unit, the same for both;

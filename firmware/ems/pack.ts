@@ -9,9 +9,10 @@
 // `&`, and `>>` does not compile at all (../shared/reference/lua.md §3, §7). Powers of two come from
 // Math.pow, which typescript-to-lua emits as `2 ^ n`, a float in Lua: 2^32 stays exact instead of
 // wrapping. Fields are at most 32 bits, so every intermediate is an exact integer in a double.
+import { smallIntsOf } from "../alloc";
 
 /** 2^n for n = 0..8: the spans of a field's part inside one byte. */
-const bytePow = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+const bytePow = smallIntsOf([1, 2, 4, 8, 16, 32, 64, 128, 256]);
 
 /** The largest field this packer takes (a double holds every 32-bit value exactly). */
 export const maxSignalBits = 32;

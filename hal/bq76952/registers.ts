@@ -2,6 +2,7 @@
 // TI BQ76952 (bq769x2 family) constants: direct commands, bit layouts, subcommand codes and
 // data-memory addresses. Every number is from ../shared/reference/afe-chips.md §2; the few taken
 // from TI's example code instead are marked [unverified].
+import { smallIntsOf } from "../../firmware/alloc";
 
 /** 7-bit I2C address of an unprogrammed part (§2.1: 8-bit 0x10). */
 export const defaultAddress = 0x08;
@@ -211,7 +212,7 @@ export const ocdCodeMax = 100;
 export const scdDelayStepUs = 15;
 export const scdDelayCodeMax = 31;
 /** SCD threshold index → mV across the shunt (§2.4). */
-export const scdThresholdMv: number[] = [10, 20, 40, 60, 80, 100, 125, 150, 175, 200, 250, 300, 350, 400, 450, 500];
+export const scdThresholdMv: number[] = smallIntsOf([10, 20, 40, 60, 80, 100, 125, 150, 175, 200, 250, 300, 350, 400, 450, 500]);
 /** OTC/OTD/UTC thresholds are whole °C in a signed byte; range [unverified]. */
 export const temperatureMinC = -40;
 export const temperatureMaxC = 120;

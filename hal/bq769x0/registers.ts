@@ -3,6 +3,7 @@
 // Facts: ../shared/reference/afe-chips.md §3 (LibreSolar bq769x0_registers.h, NuttX bq769x0.h).
 // Entries marked [datasheet] are not in the fact sheet and come from the TI datasheet
 // (SLUSBK2): re-check them against the document before relying on them in the field.
+import { smallIntsOf } from "../../firmware/alloc";
 
 /** Register addresses (§3 table). */
 export const Reg = {
@@ -70,21 +71,21 @@ export const uvDelayShift = 6;
 export const ovDelayShift = 4;
 
 /** SCD thresholds, mV across the shunt, by SCD_THRESH code (§3). */
-export const scdThreshMvRsns1: number[] = [44, 67, 89, 111, 133, 155, 178, 200];
-export const scdThreshMvRsns0: number[] = [22, 33, 44, 56, 67, 78, 89, 100];
+export const scdThreshMvRsns1: number[] = smallIntsOf([44, 67, 89, 111, 133, 155, 178, 200]);
+export const scdThreshMvRsns0: number[] = smallIntsOf([22, 33, 44, 56, 67, 78, 89, 100]);
 /** SCD delays, µs, by SCD_DELAY code (§3). */
-export const scdDelayUs: number[] = [70, 100, 200, 400];
+export const scdDelayUs: number[] = smallIntsOf([70, 100, 200, 400]);
 /**
  * OCD thresholds, mV, by OCD_THRESH code. The fact sheet gives the ends (17…100 and 8…50 mV in
  * 16 steps, §3); the steps between are [datasheet] PROTECT2 table.
  */
-export const ocdThreshMvRsns1: number[] = [17, 22, 28, 33, 39, 44, 50, 56, 61, 67, 72, 78, 83, 89, 94, 100];
-export const ocdThreshMvRsns0: number[] = [8, 11, 14, 17, 19, 22, 25, 28, 31, 33, 36, 39, 42, 44, 47, 50];
+export const ocdThreshMvRsns1: number[] = smallIntsOf([17, 22, 28, 33, 39, 44, 50, 56, 61, 67, 72, 78, 83, 89, 94, 100]);
+export const ocdThreshMvRsns0: number[] = smallIntsOf([8, 11, 14, 17, 19, 22, 25, 28, 31, 33, 36, 39, 42, 44, 47, 50]);
 /** OCD delays, ms, by OCD_DELAY code (§3). */
-export const ocdDelayMs: number[] = [8, 20, 40, 80, 160, 320, 640, 1280];
+export const ocdDelayMs: number[] = smallIntsOf([8, 20, 40, 80, 160, 320, 640, 1280]);
 /** OV and UV delays, ms, by code (§3, cells-and-limits.md §9). */
-export const ovDelayMs: number[] = [1000, 2000, 4000, 8000];
-export const uvDelayMs: number[] = [1000, 4000, 8000, 16000];
+export const ovDelayMs: number[] = smallIntsOf([1000, 2000, 4000, 8000]);
+export const uvDelayMs: number[] = smallIntsOf([1000, 4000, 8000, 16000]);
 
 /**
  * OV_TRIP / UV_TRIP hold bits 11:4 of a 14-bit ADC code; the chip fills the rest:

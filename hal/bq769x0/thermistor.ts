@@ -8,6 +8,7 @@
 import { divRound, interpolate } from "../../firmware/intmath";
 import { ntcOpenDeciC, ntcShortedDeciC, ntcTemperatureDeciC } from "../ntc";
 import { tsSupplyMv, tsUvPerLsb } from "./registers";
+import { smallIntsOf } from "../../firmware/alloc";
 
 /** β of the thermistor the table was made for, K (§3). */
 export const tsBetaK = 3435;
@@ -15,11 +16,11 @@ export const tsR25Ohms = 10000;
 export const tsPullupOhms = 10000;
 
 /** Divider ratio at each point of ntcTemperatureDeciC (125 °C … −40 °C), 0.01 %, ascending. */
-export const tsRatioCentiPct: number[] = [
+export const tsRatioCentiPct: number[] = smallIntsOf([
   525, 582, 647, 720, 804, 898, 1006, 1128, 1267, 1425, 1605, 1808, 2038, 2296, 2586, 2908, 3265,
   3654, 4076, 4526, 5000, 5490, 5986, 6480, 6960, 7416, 7840, 8223, 8563, 8857, 9106, 9312, 9480,
   9613,
-];
+]);
 
 /**
  * Temperature in 0.1 °C from a 14-bit TS code. V_ts = code · 382 µV; ratio = V_ts / 3.3 V. An

@@ -25,6 +25,13 @@ export function booleanArray(length: number, value: boolean): boolean[] {
   return new Uint8Array(length).fill(value ? 1 : 0) as unknown as boolean[];
 }
 
+/** `values` copied into a booleanArray: for constant flag tables. */
+export function flagsOf(values: boolean[]): boolean[] {
+  const a = booleanArray(values.length, false);
+  for (let i = 0; i < values.length; i++) a[i] = values[i];
+  return a;
+}
+
 /** `length` integers in smallIntMin..smallIntMax, all `value`: 2 bytes each. */
 export function smallIntArray(length: number, value: number): number[] {
   return new Int16Array(length).fill(value) as unknown as number[];

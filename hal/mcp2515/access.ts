@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The MCP2515 instructions as SPI frames: one chip-select frame per instruction, CS low for all of
 // it (../shared/reference/can-link.md §6, §6.1). Buffers are made once; nothing here allocates.
+import { byteArray } from "../../firmware/alloc";
 import type { CanFrame } from "../can";
 import type { SpiDevice } from "../hal";
 import { packHeader, unpackHeader } from "./frames";
@@ -17,12 +18,8 @@ export class Mcp2515Access {
 
   constructor(spi: SpiDevice) {
     this.spi = spi;
-    this.tx = [];
-    this.rx = [];
-    for (let i = 0; i < frameBytesMax + 1; i++) {
-      this.tx.push(0);
-      this.rx.push(0);
-    }
+    this.tx = byteArray(frameBytesMax + 1, 0);
+    this.rx = byteArray(frameBytesMax + 1, 0);
   }
 
   /** RESET `C0`: every register to its reset value, Configuration mode (§6.1). */

@@ -100,6 +100,25 @@ describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the built firmwa
     expect(s.app.escaped).toBe(0);
   });
 
+  it("holds its tables and buffers in typed arrays: no plain array of more than 9 numbers or flags is reachable", () => {
+    const s = new EspruinoStandIn(board, { code: exposeTopLevel(build.code), propertyNames: build.propertyNames }, { seed: 7, initialSocPct: 50, ambientCelsius: 25 });
+    for (let k = 0; k < 20; k++) s.step(0, board.tickMs);
+    const global = vm.runInContext("global", s.context) as object;
+    const seen = new Set<object>();
+    const long: string[] = [];
+    const walk = (v: unknown, path: string): void => {
+      if (v === null || (typeof v !== "object" && typeof v !== "function") || seen.has(v) || v === global || ArrayBuffer.isView(v)) return;
+      seen.add(v);
+      if (Array.isArray(v) && v.length > 9 && (v as unknown[]).every((e) => typeof e === "number" || typeof e === "boolean")) long.push(`${path} [${v.length}]`);
+      for (const k of Object.getOwnPropertyNames(v)) {
+        const d = Object.getOwnPropertyDescriptor(v, k);
+        if (d !== undefined && "value" in d) walk(d.value, `${path}.${k}`);
+      }
+    };
+    walk({ ...topLevel(s.context), tsbms: s.context.tsbms as unknown }, "top");
+    expect(long).toEqual([]);
+  });
+
   it("declares its bindings at the top level, none of them a name Espruino already has", () => {
     const context = espruinoContext();
     vm.runInContext(exposeTopLevel(build.code), context);
