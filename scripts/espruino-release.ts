@@ -82,11 +82,29 @@ function analyse(code: string): Analysis {
     }
   };
   visit(program as unknown as Node);
+  // What a variable's initializer names matters only inside the functions and classes in it: the
+  // rest ran once, at start, and what it made is walked as a value (a table the signal rows were
+  // built into does not keep the row builder).
+  const isCode = (n: Node): boolean => n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression" || n.type === "ClassExpression";
+  const laterCode = (init: Node | null | undefined): Set<string> => {
+    const names = new Set<string>();
+    const visitInit = (n: Node): void => {
+      if (isCode(n)) {
+        for (const name of namesIn(refs, n.start, n.end)) names.add(name);
+        return;
+      }
+      for (const value of Object.values(n)) {
+        for (const c of Array.isArray(value) ? value : [value]) if (c !== null && typeof c === "object" && typeof (c as Node).type === "string") visitInit(c as Node);
+      }
+    };
+    if (init !== null && init !== undefined) visitInit(init);
+    return names;
+  };
   const byBinding = new Map<string, Set<string>>();
   for (const s of program.body) {
     if (s.type === "FunctionDeclaration" || s.type === "ClassDeclaration") byBinding.set((s.id as acorn.Identifier).name, namesIn(refs, s.start, s.end));
     if (s.type === "VariableDeclaration") {
-      for (const d of s.declarations) if (d.id.type === "Identifier") byBinding.set(d.id.name, namesIn(refs, d.start, d.end));
+      for (const d of s.declarations) if (d.id.type === "Identifier") byBinding.set(d.id.name, laterCode(d.init as Node | null | undefined));
     }
   }
   return { arrowsUsingThis, byText, byBinding };

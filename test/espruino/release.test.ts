@@ -41,6 +41,18 @@ describe("what start-up alone used", () => {
     expect(await unused(code, "[app]")).toEqual(["Link", "app"]);
   });
 
+  it("is released when only the start-up part of a variable's initializer named it: a table's row builder", async () => {
+    const code = [
+      "var rows=[];",
+      "function addRow(n){rows.push(n);return rows.length-1}",
+      "var sig={a:addRow(7),b:addRow(9),read:function(){return rows[sig.b]}};",
+      "var Enc=class{put(){return rows[sig.a]+sig.read()}};",
+      "var app=new Enc();",
+    ].join("\n");
+    // sig's method runs later and names rows; addRow ran only while sig was made.
+    expect(await unused(code, "[app]")).toEqual(["Enc", "addRow", "app"]);
+  });
+
   it("is kept when only a closure holds the object whose methods name it", async () => {
     const code = [
       "var chars=[0,1,2];",
