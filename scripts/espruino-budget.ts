@@ -275,15 +275,22 @@ export const sixteenCellBudgets = [
   { model: "MDBT42Q", jsVars: 2950, minFreePct: 30 },
 ];
 
-/**
- * ASSUMPTION, not from the fact sheet: §6 and §11 give no Espruino-vs-V8 speed ratio (only that a
- * 72 MHz Original toggles a pin at about 4 kHz in a tight loop, and that minifying made code 1.8×
- * faster). The interpreter is taken to be 2,000× slower than V8 on this host at 64–84 MHz.
- */
-export const assumedSlowdown = 2000;
 
-/** `tickMicros`: the shell's whole tick on this host (firmware, driver, EMS link; emulators answering inside). */
-export function budgetLines(b: BoardBudget, cells: number, coreMicros: number, tickMicros: number): string[] {
+/** How long a tick takes: on this host, and its floor on the board (scripts/espruino-time.ts). */
+export interface TickTime {
+  /** The core step on this host, µs. */
+  coreMicros: number;
+  /** The shell's whole tick on this host (firmware, driver, EMS link; emulators answering inside), µs. */
+  tickMicros: number;
+  /** Calls of the built file's functions per tick. */
+  callsPerTick: number;
+  /** The floor of one call on the board, µs. */
+  callFloorMicros: number;
+  tickMs: number;
+  clockMhz: number;
+}
+
+export function budgetLines(b: BoardBudget, cells: number, time: TickTime): string[] {
   const e = b.afterTicks[b.afterTicks.length - 1].estimate;
   const pct = (n: number, of: number): string => `${((100 * n) / of).toFixed(1)} %`;
   const lines = [
@@ -300,8 +307,9 @@ export function budgetLines(b: BoardBudget, cells: number, coreMicros: number, t
       );
     }
   }
+  const floorMs = (time.callsPerTick * time.callFloorMicros) / 1000;
   lines.push(
-    `  tick time on a 64–84 MHz board, assuming ${assumedSlowdown}× slower than V8 here (an assumption, see scripts/espruino-budget.ts): core step ${pct((coreMicros * assumedSlowdown) / 1000, 100)}, the shell's whole tick ${pct((tickMicros * assumedSlowdown) / 1000, 100)} of a 100 ms period (an upper bound: it includes the emulators' answers)`,
+    `  tick time on this ${time.clockMhz} MHz board: ${time.callsPerTick.toFixed(0)} function calls per tick (V8 precise coverage of the built file in the stand-in), at ≥ ${time.callFloorMicros.toFixed(0)} µs a call (espruino.md §6's 4 kHz pin toggle, scripts/espruino-time.ts): ≥ ${floorMs.toFixed(0)} ms, ${pct(floorMs, time.tickMs)} of the ${time.tickMs} ms tick for the calls alone (a floor: statements, loops and bus transfers come on top); on this host: core step ${time.coreMicros.toFixed(2)} µs, the shell's whole tick ${time.tickMicros.toFixed(1)} µs with the emulators`,
   );
   return lines;
 }
