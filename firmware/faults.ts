@@ -131,9 +131,18 @@ function released(above: boolean, value: number, level: number, hysteresis: numb
   return above ? value < level - hysteresis : value > level + hysteresis;
 }
 
-/** Counts a tier's debounce counter up or down by dtMs within [0, delayMs]; returns it. */
-function count(counter: number[], id: number, bad: boolean, delayMs: number, dtMs: number): number {
-  let c = counter[id];
+/** One row's warning tier. */
+function warnTier(t: FaultTable, f: FaultState, log: EventLog, id: number, chip: boolean, dtMs: number, nowMs: number): void {
+  const above = rowAbove[id];
+  const v = t.value[id];
+  const level = t.warnLevel[id];
+  // The sample beyond the level, and the tier's debounce counter (up by dtMs while bad, down while
+  // not, within [0, delay]; a chip flag fills it) are written out in both tiers rather than called:
+  // this runs for every row of every tick, and a call costs far more than the arithmetic on
+  // Espruino (scripts/espruino-time.ts).
+  const bad = chip || (above ? v >= level : v <= level);
+  const delayMs = t.warnDelayMs[id];
+  let c = chip ? delayMs : f.warnCounterMs[id];
   if (bad) {
     c += dtMs;
     if (c > delayMs) c = delayMs;
@@ -141,20 +150,9 @@ function count(counter: number[], id: number, bad: boolean, delayMs: number, dtM
     c -= dtMs;
     if (c < 0) c = 0;
   }
-  counter[id] = c;
-  return c;
-}
-
-/** One row's warning tier. */
-function warnTier(t: FaultTable, f: FaultState, log: EventLog, id: number, chip: boolean, dtMs: number, nowMs: number): void {
-  const above = rowAbove[id];
-  const v = t.value[id];
-  const level = t.warnLevel[id];
-  const bad = chip || beyond(above, v, level);
-  if (chip) f.warnCounterMs[id] = t.warnDelayMs[id];
-  const c = count(f.warnCounterMs, id, bad, t.warnDelayMs[id], dtMs);
+  f.warnCounterMs[id] = c;
   if (!f.warnActive[id]) {
-    if (bad && c >= t.warnDelayMs[id]) {
+    if (bad && c >= delayMs) {
       f.warnActive[id] = true;
       logEvent(log, nowMs, EventKind.faultSet, id, FaultCause.warning);
     }
@@ -173,11 +171,20 @@ function faultTier(t: FaultTable, f: FaultState, log: EventLog, id: number, chip
   const above = rowAbove[id];
   const v = t.value[id];
   const level = t.faultLevel[id];
-  const bad = chip || beyond(above, v, level);
-  if (chip) f.faultCounterMs[id] = t.faultDelayMs[id];
-  const c = count(f.faultCounterMs, id, bad, t.faultDelayMs[id], dtMs);
+  // Beyond the level and the debounce counter, written out as in warnTier.
+  const bad = chip || (above ? v >= level : v <= level);
+  const delayMs = t.faultDelayMs[id];
+  let c = chip ? delayMs : f.faultCounterMs[id];
+  if (bad) {
+    c += dtMs;
+    if (c > delayMs) c = delayMs;
+  } else {
+    c -= dtMs;
+    if (c < 0) c = 0;
+  }
+  f.faultCounterMs[id] = c;
   if (!f.faultActive[id]) {
-    if (bad && c >= t.faultDelayMs[id]) {
+    if (bad && c >= delayMs) {
       f.faultActive[id] = true;
       f.latched[id] = t.latch[id];
       // A chip flag means the chip's FETs are already open: it acted first, even when the

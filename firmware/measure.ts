@@ -13,10 +13,6 @@ import type { BmsState, Measurements, PackConfig } from "./types";
 /** Beyond ±10^9 mA a current reading is garbage whatever the pack. */
 const currentGarbageMa = 1000000000;
 
-function plausible(v: number, low: number, high: number): boolean {
-  return v >= low && v <= high;
-}
-
 function setRow(state: BmsState, id: number, available: boolean, value: number): void {
   state.faultTable.available[id] = available;
   state.faultTable.value[id] = value;
@@ -34,9 +30,11 @@ function scanCells(conf: PackConfig, state: BmsState, m: Measurements): void {
   let sum = 0;
   let bad = 0;
   let openWire = false;
+  // Plausible: within [low, high], written out in both loops rather than called per reading (a
+  // call costs far more than the comparison on Espruino, scripts/espruino-time.ts).
   for (let i = 0; i < conf.seriesCount; i++) {
     const v = m.cellMv[i];
-    if (plausible(v, low, high)) {
+    if (v >= low && v <= high) {
       if (minIndex < 0 || v < minMv) {
         minMv = v;
         minIndex = i;
@@ -78,7 +76,7 @@ function scanTemperatures(conf: PackConfig, state: BmsState, m: Measurements): v
   let bad = 0;
   for (let i = 0; i < conf.temperatureCount; i++) {
     const v = m.temperatureDeciC[i];
-    if (plausible(v, low, high)) {
+    if (v >= low && v <= high) {
       if (seen === 0 || v < minT) minT = v;
       if (seen === 0 || v > maxT) maxT = v;
       seen++;

@@ -6,8 +6,11 @@
 // 0, no reflection, no final XOR; CRC8("123456789") = 0xF4. The algorithm is the same for both
 // chips; only the bytes the first CRC of a transfer covers differ, and each driver's
 // interface.ts says which.
-// Bitwise on purpose: a 256-entry table costs a JsVar per entry on Espruino, and a measurement
-// folds at most ~90 bytes.
+// The drivers fold their bytes through a 256-entry table made once at start (crc8TableTi): a
+// lookup per byte instead of a call, which on Espruino costs far more than the lookup
+// (scripts/espruino-time.ts); an Espruino build holds the table in a Uint8Array (24 JsVars,
+// ../shared/reference/espruino.md §6).
+import { byteArray } from "../firmware/alloc";
 
 /** The TI front-ends' CRC polynomial without the x^8 term (§2.1, §3). */
 export const crc8PolynomialTi = 0x07;
@@ -21,6 +24,16 @@ export function crc8Step(crc: number, byte: number, polynomial: number): number 
   }
   return c;
 }
+
+/** table[crc ^ byte] = crc8Step(crc, byte, polynomial): the step depends only on crc ^ byte. */
+export function crc8Table(polynomial: number): number[] {
+  const table = byteArray(256, 0);
+  for (let i = 0; i < 256; i++) table[i] = crc8Step(0, i, polynomial);
+  return table;
+}
+
+/** The TI front-ends' table (§2.1, §3): `crc = crc8TableTi[crc ^ byte]` folds one byte in. */
+export const crc8TableTi: number[] = crc8Table(crc8PolynomialTi);
 
 /** The TI CRC-8 of `count` bytes of `data` from `offset`, starting from 0. */
 export function crc8(data: number[], offset: number, count: number): number {

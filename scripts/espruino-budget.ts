@@ -2,8 +2,8 @@
 // An estimate of the JsVars an Espruino board's firmware holds in steady state, taken from the
 // shipped bundle itself: dist/<board>.js (scripts/build.ts, with its short property names and its
 // typed arrays) runs in the Espruino stand-in (sim/espruino/standin.ts) for a number of ticks, and
-// every value reachable from the bundle's top-level bindings (tables, classes, the running BMS) is
-// costed with the model of ../shared/reference/espruino.md §6. It is an estimate: the real check
+// every value reachable from the bundle's top-level bindings (tables, classes) and its `tsbms`
+// global (the running BMS) is costed with the model of ../shared/reference/espruino.md §6. It is an estimate: the real check
 // is `process.memory()` and `E.getSizeOf` on the interpreter (§6, Guidance).
 //
 // Cost model (§6), 13-byte JsVars:

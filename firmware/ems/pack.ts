@@ -17,20 +17,10 @@ const bytePow = smallIntsOf([1, 2, 4, 8, 16, 32, 64, 128, 256]);
 /** The largest field this packer takes (a double holds every 32-bit value exactly). */
 export const maxSignalBits = 32;
 
-/** Smallest raw value a field holds: 0, or −2^(length−1) when signed. */
-export function rawMin(length: number, signed: boolean): number {
-  return signed ? -Math.pow(2, length - 1) : 0;
-}
-
-/** Largest raw value a field holds: 2^length − 1, or 2^(length−1) − 1 when signed. */
-export function rawMax(length: number, signed: boolean): number {
-  return signed ? Math.pow(2, length - 1) - 1 : Math.pow(2, length) - 1;
-}
-
 /**
  * Writes `raw` into the `length`-bit Intel field starting at `startBit`, leaving every other bit of
- * `data` as it was. `raw` must be an integer within the field (rawMin..rawMax, or 0..2^length − 1
- * for an unsigned view of a signed field); a negative value is written as two's complement.
+ * `data` as it was. `raw` must be an integer within the field (−2^(length−1)..2^(length−1) − 1 when
+ * signed, 0..2^length − 1 unsigned or for an unsigned view of a signed field); a negative value is written as two's complement.
  */
 export function putSignal(data: number[], startBit: number, length: number, raw: number): void {
   let v = raw < 0 ? raw + Math.pow(2, length) : raw;
@@ -78,8 +68,10 @@ export function getSignal(data: number[], startBit: number, length: number, sign
 
 /** `raw` limited to what the field holds, so an out-of-range value saturates instead of wrapping. */
 export function clampRaw(raw: number, length: number, signed: boolean): number {
-  const low = rawMin(length, signed);
-  const high = rawMax(length, signed);
+  // The field's range, worked out here: this runs for every signal of every frame sent, and a
+  // call costs far more than the arithmetic on Espruino (scripts/espruino-time.ts).
+  const low = signed ? -Math.pow(2, length - 1) : 0;
+  const high = signed ? Math.pow(2, length - 1) - 1 : Math.pow(2, length) - 1;
   if (raw < low) return low;
   if (raw > high) return high;
   return raw;

@@ -155,7 +155,14 @@ export class Bq76952 implements Afe {
     let ok = this.loopRunning(nowMs);
     if (ok) ok = this.io.read(Direct.cell1, measureBlockBytes) === Transfer.ok;
     if (ok) {
-      for (let i = 0; i < this.cellCount; i++) into.cellMv[i] = this.io.i16(2 * (this.channels[i] - 1));
+      // io.i16 written out for the cells: one call per cell per tick costs far more than the sum on
+      // Espruino (scripts/espruino-time.ts). Little-endian i16 mV (§2.2).
+      const d = this.io.data;
+      for (let i = 0; i < this.cellCount; i++) {
+        const at = 2 * (this.channels[i] - 1);
+        const v = d[at] + 256 * d[at + 1];
+        into.cellMv[i] = v >= 0x8000 ? v - 0x10000 : v;
+      }
       into.stackMv = this.io.i16(stackOffset) * stackUnitMv;
       into.currentMa = this.io.i16(currentOffset);
       into.cellsValid = true;

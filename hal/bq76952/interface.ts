@@ -11,7 +11,7 @@
 // Buffers are allocated once; nothing here allocates per call, nothing throws.
 import { I2cStatus, type I2cBus } from "../hal";
 import { byteArray } from "../../firmware/alloc";
-import { crc8PolynomialTi as ti, crc8Step } from "../crc8";
+import { crc8TableTi as crcTi } from "../crc8";
 import { Direct, measureBlockBytes, transferBufferBytes } from "./registers";
 
 /** Outcome of one transfer. */
@@ -84,8 +84,8 @@ export class Bq76952Interface {
       n++;
       if (this.crc) {
         // Only the first CRC covers the address and the register (§2.1).
-        if (i === 0) this.tx[n] = crc8Step(crc8Step(crc8Step(0, addressWrite, ti), register, ti), d, ti);
-        else this.tx[n] = crc8Step(0, d, ti);
+        if (i === 0) this.tx[n] = crcTi[crcTi[crcTi[addressWrite] ^ (register & 0xff)] ^ d];
+        else this.tx[n] = crcTi[d];
         n++;
       }
     }
@@ -109,10 +109,10 @@ export class Bq76952Interface {
     }
     const addressWrite = (this.address * 2) & 0xfe;
     // First byte: CRC over addrW, reg, addrR, d0; every later byte: CRC over itself (§2.1).
-    let c = crc8Step(crc8Step(crc8Step(0, addressWrite, ti), register, ti), addressWrite + 1, ti);
+    let c = crcTi[crcTi[crcTi[addressWrite] ^ (register & 0xff)] ^ (addressWrite + 1)];
     for (let i = 0; i < count; i++) {
       const d = this.rx[2 * i] & 0xff;
-      c = crc8Step(c, d, ti);
+      c = crcTi[c ^ d];
       if (c !== this.rx[2 * i + 1]) return this.bad();
       this.data[i] = d;
       c = 0;
@@ -125,9 +125,9 @@ export class Bq76952Interface {
     return this.data[at] + 256 * this.data[at + 1];
   }
 
-  /** Little-endian i16 from data[at]. */
+  /** Little-endian i16 from data[at]. Not through u16: it runs for every cell of every tick, and a call costs far more than the sum on Espruino (scripts/espruino-time.ts). */
   i16(at: number): number {
-    const v = this.u16(at);
+    const v = this.data[at] + 256 * this.data[at + 1];
     if (v >= 0x8000) return v - 0x10000;
     return v;
   }

@@ -8,7 +8,7 @@
 // Buffers are allocated once; nothing here allocates per call, nothing throws.
 import { I2cStatus, type I2cBus } from "../hal";
 import { byteArray } from "../../firmware/alloc";
-import { crc8PolynomialTi as ti, crc8Step } from "../crc8";
+import { crc8TableTi as crcTi } from "../crc8";
 
 /** Longest block read: VC1_HI (0x0C) … CC_LO (0x33) = 40 registers (§3 table). */
 export const maxBlockRegisters = 40;
@@ -48,7 +48,7 @@ export class Bq769x0Interface {
     const v = value & 0xff;
     this.tx[0] = register;
     this.tx[1] = v;
-    this.tx[2] = crc8Step(crc8Step(crc8Step(0, (this.address << 1) & 0xfe, ti), register, ti), v, ti);
+    this.tx[2] = crcTi[crcTi[crcTi[(this.address << 1) & 0xfe] ^ (register & 0xff)] ^ v];
     if (this.bus.write(this.address, this.tx, 3) !== I2cStatus.ok) {
       this.busErrors++;
       return Transfer.nack;
@@ -67,10 +67,10 @@ export class Bq769x0Interface {
       return Transfer.nack;
     }
     // First pair: CRC over the read address and d0; every later pair: CRC over its byte alone.
-    let crc = crc8Step(0, ((this.address << 1) & 0xfe) + 1, ti);
+    let crc = crcTi[((this.address << 1) & 0xfe) + 1];
     for (let i = 0; i < count; i++) {
       const d = this.rx[2 * i] & 0xff;
-      crc = crc8Step(crc, d, ti);
+      crc = crcTi[crc ^ d];
       if (crc !== this.rx[2 * i + 1]) {
         this.crcErrors++;
         return Transfer.crc;

@@ -55,6 +55,15 @@ export function hexDigit(value: number): number {
   return Ch.upperA + value - 10;
 }
 
+function buildHexDigits(): number[] {
+  const table = byteArray(16, 0);
+  for (let v = 0; v < 16; v++) table[v] = hexDigit(v);
+  return table;
+}
+
+/** hexDigits[v] = hexDigit(v): a lookup per digit of every frame sent, not a call (on Espruino a call costs far more, scripts/espruino-time.ts). */
+const hexDigits: number[] = buildHexDigits();
+
 /**
  * True for the command letters that can only ever start a line: a valid SLCAN line is one letter
  * followed by hex digits, so one of these in the middle of a line means that what came before it was
@@ -111,7 +120,7 @@ export const charClass: number[] = buildCharClass();
 export function putHex(out: number[], at: number, value: number, digits: number): void {
   let v = value;
   for (let i = digits - 1; i >= 0; i--) {
-    out[at + i] = hexDigit(v & 0xf);
+    out[at + i] = hexDigits[v & 0xf];
     v = v >>> 4;
   }
 }

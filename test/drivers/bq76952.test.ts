@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { AfeStatus, type AfeChipFaults } from "../../hal/afe";
 import { createChipFaults } from "../../firmware/chip-faults";
 import { I2cStatus } from "../../hal/hal";
-import { crc8 } from "../../hal/crc8";
+import { crc8, crc8PolynomialTi, crc8Step, crc8TableTi } from "../../hal/crc8";
 import { Bq76952Interface, Transfer } from "../../hal/bq76952/interface";
 import { DataMemory, SafetyA, Subcommand } from "../../hal/bq76952/registers";
 import { Bq76952Emulator } from "../../sim/emulators/bq76952";
@@ -39,6 +39,15 @@ describe("BQ76952 CRC-8 (§2.1)", () => {
       expect(f([0x10, 0x14, 0x11, 0xe4])).toBe(0x9e);
       expect(f([0x0c])).toBe(0x24);
     }
+  });
+
+  it("folds a byte through the drivers' table exactly as the bitwise step does, for every CRC and byte", () => {
+    let bad = 0;
+    for (let c = 0; c < 256; c++) for (let d = 0; d < 256; d++) if (crc8TableTi[c ^ d] !== crc8Step(c, d, crc8PolynomialTi)) bad++;
+    expect(bad).toBe(0);
+    let c = 0;
+    for (const d of ascii("123456789")) c = crc8TableTi[c ^ d];
+    expect(c).toBe(0xf4);
   });
 });
 
