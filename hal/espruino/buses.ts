@@ -12,16 +12,22 @@ import type { EspruinoBytes, EspruinoGlobal, EspruinoI2c, EspruinoI2cTarget, Esp
  * 2 JsVars (§6), and what send/writeTo take as they are (§7).
  */
 export class FramePool {
-  private readonly frames: Uint8Array[] = [];
+  /** byLength[n]: the frame of exactly n bytes, once one was asked for. */
+  readonly byLength: (Uint8Array | undefined)[] = [];
+
+  /** The frame of exactly `count` bytes, made the first time that length is asked for. */
+  frame(count: number): Uint8Array {
+    let frame = this.byLength[count];
+    if (frame === undefined) {
+      frame = new Uint8Array(count);
+      this.byLength[count] = frame;
+    }
+    return frame;
+  }
 
   /** The first `count` bytes of `data` in an array of exactly that length. */
   copy(data: number[], count: number): Uint8Array {
-    let frame: Uint8Array | undefined = undefined;
-    for (let i = 0; i < this.frames.length; i++) if (this.frames[i].length === count) frame = this.frames[i];
-    if (frame === undefined) {
-      frame = new Uint8Array(count);
-      this.frames.push(frame);
-    }
+    const frame = this.frame(count);
     for (let i = 0; i < count; i++) frame[i] = data[i] & 0xff;
     return frame;
   }
@@ -47,8 +53,13 @@ export class EspruinoSpiDevice implements SpiDevice {
       this.bus.spi.setup(this.setup);
       this.bus.active = this.setup;
     }
+    // pool.copy written out once the frame exists: SPI runs tens of frames a tick on an LTC681x,
+    // and a call costs far more than the copy on Espruino (scripts/espruino-time.ts).
+    let frame = this.pool.byLength[count];
+    if (frame === undefined) frame = this.pool.frame(count);
+    for (let i = 0; i < count; i++) frame[i] = transmit[i] & 0xff;
     // One send per frame keeps CS low for the whole frame (§7 SPI).
-    const answer: EspruinoBytes = this.bus.spi.send(this.pool.copy(transmit, count), this.select);
+    const answer: EspruinoBytes = this.bus.spi.send(frame, this.select);
     for (let i = 0; i < count; i++) receive[i] = i < answer.length ? answer[i] & 0xff : 0xff;
   }
 }

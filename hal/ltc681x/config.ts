@@ -54,10 +54,12 @@ export function putConfigA(
   out[offset + 1] = vuv & 0xff;
   out[offset + 2] = ((vuv >>> 8) & 0x0f) | ((vov & 0x0f) << 4);
   out[offset + 3] = (vov >>> 4) & 0xff;
+  // dccOf and bitIf written out in the loops: this runs for every device on every tick, and a call
+  // costs far more than the bit on Espruino (scripts/espruino-time.ts).
   let low = 0;
-  for (let ch = 1; ch <= 8; ch++) low = low | bitIf(dccOf(dcc, firstCell, cells, ch), ch - 1);
+  for (let ch = 1; ch <= 8; ch++) if (ch <= cells && dcc[firstCell + ch - 1]) low = low | (1 << (ch - 1));
   let high = (dischargeTimeoutCode & 0x0f) << 4;
-  for (let ch = 9; ch <= 12; ch++) high = high | bitIf(dccOf(dcc, firstCell, cells, ch), ch - 9);
+  for (let ch = 9; ch <= 12; ch++) if (ch <= cells && dcc[firstCell + ch - 1]) high = high | (1 << (ch - 9));
   out[offset + 4] = low;
   out[offset + 5] = high;
 }

@@ -21,9 +21,11 @@ import { decideOpenWire } from "./openwire";
 import { type Ltc681xOptions, validateOptions } from "./options";
 import {
   auxbRefWord,
+  blockBytes,
   clearedCode,
   codesPerMv,
   Command,
+  commandBytes,
   Conversion,
   Field,
   groupBytes,
@@ -169,7 +171,8 @@ export class Ltc681x implements Afe {
     }
     if (ok) ok = this.readCells();
     if (ok) {
-      for (let i = 0; i < this.cellCount; i++) into.cellMv[i] = divRound(this.cellCode[i], codesPerMv);
+      // divRound written out for the cells (codes are 0..65535, never negative): one call fewer per cell.
+      for (let i = 0; i < this.cellCount; i++) into.cellMv[i] = Math.floor((this.cellCode[i] + codesPerMv / 2) / codesPerMv);
       into.stackMv = divRound(this.stackCode * this.sumScale, codesPerMv);
       into.cellsValid = true;
       ok = this.temperatureCount === 0 || this.readTemperatures(into.temperatureDeciC);
@@ -277,11 +280,15 @@ export class Ltc681x implements Afe {
   private readCellGroups(target: number[], saturationAllowed: boolean): boolean {
     for (let g = 0; g < this.cellGroupCount; g++) {
       if (this.frames.read(cellGroups[g]) > 0) return this.pecFailed();
+      // frames.word(d, w) written out: a call per cell per tick costs far more than the sum on
+      // Espruino (scripts/espruino-time.ts).
+      const rx = this.frames.rx;
       for (let d = 0; d < this.devices; d++) {
         for (let w = 0; w < 3; w++) {
           const channel = 3 * g + w;
           if (channel < this.cellsPerDevice[d]) {
-            const code = this.frames.word(d, w);
+            const at = commandBytes + blockBytes * d + 2 * w;
+            const code = rx[at] + 256 * rx[at + 1];
             if (code === clearedCode && !saturationAllowed) return false;
             target[this.firstCell[d] + channel] = code;
           }

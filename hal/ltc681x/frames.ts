@@ -10,7 +10,7 @@
 import type { SpiDevice } from "../hal";
 import { byteArray } from "../../firmware/alloc";
 import { blockBytes, Command, commandBytes, groupBytes } from "./registers";
-import { pecMatches, putPec } from "./pec";
+import { pec15, pecMatches, putPec } from "./pec";
 
 /**
  * Bytes clocked after PLADC in one poll frame. The chain answers 0x00 while converting and 0xFF
@@ -115,6 +115,10 @@ export class Ltc681xFrames {
   private putCommand(code: number): void {
     this.tx[0] = (code >>> 8) & 0xff;
     this.tx[1] = code & 0xff;
-    putPec(this.tx, 0, 2);
+    // putPec written out: every frame starts here, and a call costs far more than two stores on
+    // Espruino (scripts/espruino-time.ts).
+    const pec = pec15(this.tx, 0, 2);
+    this.tx[2] = (pec >>> 8) & 0xff;
+    this.tx[3] = pec & 0xff;
   }
 }
