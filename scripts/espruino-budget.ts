@@ -8,7 +8,7 @@
 //
 // Cost model (§6), 13-byte JsVars:
 //  - a binding of the bundle's top-level scope costs its name (a string, below) plus its value;
-//  - a number or boolean: 1; an array: 1 + 2 per element ("16 integers in a plain Array: 33");
+//  - a number or boolean: 1; an array: 1 + 2 per element present ("16 integers in a plain Array: 33");
 //  - a typed array: 3 + 1 per further 12 bytes beyond 4, which gives both measured points
 //    ("Uint16Array(16): 6", "Float32Array(16): 8");
 //  - a string: 1 JsVar holding 4 characters, then 1 per further 10 ("36-char string: 5");
@@ -230,9 +230,12 @@ export function estimateJsVars(context: vm.Context, roots: Record<string, unknow
       return /^class\b/.test(Function.prototype.toString.call(o)) && proto !== undefined ? c + 1 + members(proto, ["constructor"]) : c;
     }
     if (Array.isArray(o)) {
+      // Only the elements that are there: an Espruino array is a list of its set elements (§6), so
+      // a sparse one (frames kept by length) pays nothing for its holes.
+      const present = Object.keys(o);
       let c = 1;
-      for (const v of o as unknown[]) c += 1 + value(v);
-      e.arrays += 1 + 2 * (o as unknown[]).length;
+      for (const k of present) c += 1 + value((o as unknown[])[Number(k)]);
+      e.arrays += 1 + 2 * present.length;
       return c;
     }
     e.objects++;

@@ -47,6 +47,12 @@ describe("the JsVar cost model", () => {
     expect(estimateJsVars(context, { top: t.top }).functions).toBe(3 + 1 + 2);
   });
 
+  it("costs only the elements a sparse array holds: Espruino lists the set elements, not the holes", () => {
+    const context = espruinoContext();
+    const sparse = vm.runInContext("(function () { var a = []; a[20] = 7; return a; })()", context) as unknown;
+    expect(estimateJsVars(context, { a: sparse }).total).toBe(1 + 1 + 2);
+  });
+
   it("counts an object reachable twice once, and the interpreter's own objects (Math, the global) as a reference", () => {
     const context = espruinoContext();
     const [o, p] = vm.runInContext("(function () { var o = { v: 1 }; return [o, { m: Math, g: global, o: o }]; })()", context) as unknown[];
