@@ -113,12 +113,18 @@ export function exposeTopLevel(code: string): string {
   const fn = program.body.length === 1 && e?.type === "CallExpression" ? e.callee : undefined;
   const wrapped = fn !== undefined && (fn.type === "ArrowFunctionExpression" || fn.type === "FunctionExpression") && fn.body.type === "BlockStatement" ? fn.body : undefined;
   const statements = wrapped !== undefined ? wrapped.body : program.body;
-  const names: string[] = [];
+  const declared: string[] = [];
+  const deleted = new Set<string>();
   for (const s of statements) {
     if (s.type === "VariableDeclaration") {
-      for (const d of s.declarations) if (d.id.type === "Identifier") names.push(d.id.name);
-    } else if ((s.type === "FunctionDeclaration" || s.type === "ClassDeclaration") && s.id !== null) names.push(s.id.name);
+      for (const d of s.declarations) if (d.id.type === "Identifier") declared.push(d.id.name);
+    } else if ((s.type === "FunctionDeclaration" || s.type === "ClassDeclaration") && s.id !== null) declared.push(s.id.name);
+    // `delete name;` at the top level (scripts/espruino-release.ts): gone from Espruino's root scope.
+    else if (s.type === "ExpressionStatement" && s.expression.type === "UnaryExpression" && s.expression.operator === "delete" && s.expression.argument.type === "Identifier") {
+      deleted.add(s.expression.argument.name);
+    }
   }
+  const names = declared.filter((n) => !deleted.has(n));
   const last = statements[statements.length - 1];
   const at = wrapped === undefined ? code.length : last.type === "ReturnStatement" ? last.start : wrapped.end - 1;
   const capture = `;${topName}={${names.map((n) => `${JSON.stringify(n)}:${n}`).join(",")}};`;

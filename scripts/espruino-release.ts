@@ -231,7 +231,12 @@ async function walk(code: string, context: vm.Context, roots: unknown[], session
   return unused;
 }
 
-/** `code` with a last statement setting `names` to undefined. */
+/**
+ * `code` ending by setting `names` to undefined, then deleting them. Espruino removes a deleted
+ * root variable, name and all (src/jsparse.c jspeFactorDelete: "if no parent, check in root");
+ * V8 keeps a `var` (not configurable), where the undefined is what a wrongly released name would
+ * meet, so the stand-in's runs still catch one.
+ */
 export function releasing(code: string, names: string[]): string {
-  return names.length === 0 ? code : `${code};${names.join("=")}=void 0;`;
+  return names.length === 0 ? code : `${code};${names.join("=")}=void 0;${names.map((n) => `delete ${n};`).join("")}`;
 }

@@ -70,6 +70,10 @@ describe("the JsVar cost model", () => {
     const wrapped = espruinoContext();
     vm.runInContext(exposeTopLevel(code), wrapped);
     expect(Object.keys(topLevel(wrapped)).sort()).toEqual(["C", "a", "b"]);
+    // A name the file deletes at the end (a released binding) is gone from Espruino's root scope.
+    const released = espruinoContext();
+    vm.runInContext(exposeTopLevel("var a=[1];function b(){return 1}a=void 0;delete a;"), released);
+    expect(Object.keys(topLevel(released))).toEqual(["b"]);
   });
 });
 

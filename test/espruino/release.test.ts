@@ -78,7 +78,7 @@ describe("the released file", () => {
     vm.runInContext(code, context);
     const names = await unusedAfterStart(code, context, [context.keep]);
     expect(names.sort()).toEqual(["Shell", "app", "check"]);
-    expect(releasing(code, ["check", "app"]).slice(code.length)).toBe(";check=app=void 0;");
+    expect(releasing(code, ["check", "app"]).slice(code.length)).toBe(";check=app=void 0;delete check;delete app;");
     expect(releasing(code, [])).toBe(code);
     const after = espruinoContext();
     vm.runInContext(releasing(code, names), after);
