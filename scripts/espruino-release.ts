@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Which top-level bindings of an Espruino board's built file nothing can use once start-up is
-// over, so the file ends by setting them to undefined and Espruino frees what they held: the
-// configuration validator, the board parser, the option checks, the factories that wire the
-// drivers. Their code stays in flash; only the function objects (3 JsVars and one per parameter
-// each, scripts/espruino-budget.ts) go. The root scope keeps each name, 1 JsVar.
+// over, so the file ends by setting them to undefined and deleting them, and Espruino frees what
+// they held: the configuration validator, the board parser, the option checks, the factories that
+// wire the drivers. Their code stays in flash; the function objects (3 JsVars and one per
+// parameter each, scripts/espruino-budget.ts) and the names go.
 //
 // Found in two parts, so that neither has to be complete on its own:
 //  - what exists: the file runs start-up in the Espruino stand-in (sim/espruino), and every object
