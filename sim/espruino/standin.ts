@@ -43,6 +43,8 @@ function bytesOf(data: unknown, what: string): number[] {
 export interface StandInOptions extends PackSetup {
   /** The simulated EMS on the board's EMS link, as RigOptions.ems (default: one that only listens). */
   ems?: { periodMs: number; actions: EmsAction[]; log: boolean };
+  /** Storage files the board starts with (an earlier stand-in's `storage`: a reset of the MCU); default none. */
+  storage?: ReadonlyMap<string, string>;
 }
 
 export class EspruinoStandIn extends SimHardware {
@@ -83,6 +85,7 @@ export class EspruinoStandIn extends SimHardware {
         this.platform.attachSerial(t.serial, serial.device);
       }
     }
+    for (const [name, data] of o.storage ?? []) this.storage.set(name, data);
     this.context = espruinoContext();
     Object.assign(this.context, this.globals(expectedMode));
     vm.runInContext(bundle.code, this.context, { filename: `${board.name}.js` });

@@ -11,6 +11,8 @@ import { Rig } from "../../sim/rig";
 import { buildEspruino, type EspruinoBuild } from "../../scripts/build";
 import { EspruinoStandIn } from "../../sim/espruino/standin";
 import type { EmsAction } from "../../sim/ems-node";
+import { FaultId } from "../../firmware/fault-ids";
+import { PersistStatus } from "../../firmware/persist";
 import { absentGlobals } from "../../sim/espruino/restrict";
 
 const espruinoBoards = boards.filter((b) => b.mcu.family === "espruino");
@@ -134,6 +136,38 @@ describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the Espruino bui
     expect(s.app.shell?.state.events.total).toBe(rig.shell.state.events.total);
     expect(s.app.escaped + s.uncaught).toBe(0);
     expect(s.app.shell?.internalErrors).toBe(0);
+  });
+
+  it("continues its SoC, its event log and a latched fault from Storage after a reset of the board", () => {
+    const first = standIn(board);
+    const dischargeTicks = Math.round((20 * 60_000) / board.tickMs);
+    for (let k = 0; k < dischargeTicks; k++) first.step(dischargeMa(board), board.tickMs);
+    // A short circuit latches, and a latched row is saved at once (firmware/persist.ts).
+    const shortMa = -2 * board.pack.protection.shortCircuitMa.faultLevel;
+    // A flag is a byte in the built file (hal/espruino/alloc.ts): read it as a condition.
+    const latched = (s: EspruinoStandIn): boolean => Boolean(s.app.shell?.state.faults.latched[FaultId.shortCircuit]);
+    for (let k = 0; k < 5 && !latched(first); k++) first.step(shortMa, board.tickMs);
+    const shell = first.app.shell;
+    if (shell === undefined) throw new Error("the first board did not start");
+    expect(latched(first)).toBe(true);
+    // Long enough at rest for the routine save (firmware/persist.ts routineSaveMs) to run.
+    for (let k = 0; k < Math.round((11 * 60_000) / board.tickMs); k++) first.step(0, board.tickMs);
+    const soc = shell.state.soc.socCentiPct;
+    const total = shell.state.events.total;
+    expect(first.storage.size).toBeGreaterThan(0);
+
+    const second = new EspruinoStandIn(board, builds.get(board.name) as EspruinoBuild, { seed, initialSocPct, ambientCelsius, storage: first.storage });
+    second.step(0, board.tickMs);
+    const again = second.app.shell;
+    if (again === undefined) throw new Error("the second board did not start");
+    expect(again.persistStatus).toBe(PersistStatus.restored);
+    expect(Math.abs(again.state.soc.socCentiPct - soc)).toBeLessThanOrEqual(10);
+    // The same pack without its flash starts from its rest voltage (initialSocPct): far off.
+    expect(Math.abs(initialSocPct * 100 - soc)).toBeGreaterThan(500);
+    expect(again.state.events.bootSequence).toBe(total);
+    expect(latched(second)).toBe(true);
+    expect(second.app.last?.dischargeEnable).toBe(false);
+    expect(second.app.escaped + second.uncaught).toBe(0);
   });
 
   it("gives the same outputs as the TypeScript firmware on the Rig, tick for tick", () => {
