@@ -112,9 +112,13 @@ export class EspruinoI2cBus implements I2cBus {
 
   writeRead(address: number, data: number[], writeCount: number, into: number[], readCount: number): I2cStatus {
     this.target.address = address;
+    // pool.copy written out, as in EspruinoSpiDevice.transfer: every AFE read of every tick passes here.
+    let frame = this.pool.byLength[writeCount];
+    if (frame === undefined) frame = this.pool.frame(writeCount);
+    for (let i = 0; i < writeCount; i++) frame[i] = data[i] & 0xff;
     try {
       // The register-pointer read: write without stop, then read after a repeated start (§7 I2C).
-      this.i2c.writeTo(this.target, this.pool.copy(data, writeCount));
+      this.i2c.writeTo(this.target, frame);
       const answer = this.i2c.readFrom(address, readCount);
       for (let i = 0; i < readCount; i++) into[i] = answer[i] & 0xff;
     } catch (e) {
