@@ -131,18 +131,13 @@ function released(above: boolean, value: number, level: number, hysteresis: numb
   return above ? value < level - hysteresis : value > level + hysteresis;
 }
 
-/** One row's warning tier. */
-function warnTier(t: FaultTable, f: FaultState, log: EventLog, id: number, chip: boolean, dtMs: number, nowMs: number): void {
-  const above = rowAbove[id];
-  const v = t.value[id];
-  const level = t.warnLevel[id];
-  // The sample beyond the level, and the tier's debounce counter (up by dtMs while bad, down while
-  // not, within [0, delay]; a chip flag fills it) are written out in both tiers rather than called:
-  // this runs for every row of every tick, and a call costs far more than the arithmetic on
-  // Espruino (scripts/espruino-time.ts).
-  const bad = chip || (above ? v >= level : v <= level);
-  const delayMs = t.warnDelayMs[id];
-  let c = chip ? delayMs : f.warnCounterMs[id];
+/**
+ * Counts a tier's debounce counter up by dtMs while `bad`, down while not, within [0, delayMs];
+ * a chip flag fills it at once. Returns it. One place for both tiers: this is the debounce every
+ * trip depends on.
+ */
+function count(counter: number[], id: number, bad: boolean, chip: boolean, delayMs: number, dtMs: number): number {
+  let c = chip ? delayMs : counter[id];
   if (bad) {
     c += dtMs;
     if (c > delayMs) c = delayMs;
@@ -150,7 +145,20 @@ function warnTier(t: FaultTable, f: FaultState, log: EventLog, id: number, chip:
     c -= dtMs;
     if (c < 0) c = 0;
   }
-  f.warnCounterMs[id] = c;
+  counter[id] = c;
+  return c;
+}
+
+/** One row's warning tier. */
+function warnTier(t: FaultTable, f: FaultState, log: EventLog, id: number, chip: boolean, dtMs: number, nowMs: number): void {
+  const above = rowAbove[id];
+  const v = t.value[id];
+  const level = t.warnLevel[id];
+  // beyond(above, v, level) written out: this runs for every row of every tick, and a call costs
+  // far more than the comparison on Espruino (scripts/espruino-time.ts).
+  const bad = chip || (above ? v >= level : v <= level);
+  const delayMs = t.warnDelayMs[id];
+  const c = count(f.warnCounterMs, id, bad, chip, delayMs, dtMs);
   if (!f.warnActive[id]) {
     if (bad && c >= delayMs) {
       f.warnActive[id] = true;
@@ -171,18 +179,10 @@ function faultTier(t: FaultTable, f: FaultState, log: EventLog, id: number, chip
   const above = rowAbove[id];
   const v = t.value[id];
   const level = t.faultLevel[id];
-  // Beyond the level and the debounce counter, written out as in warnTier.
+  // beyond(above, v, level) written out, as in warnTier.
   const bad = chip || (above ? v >= level : v <= level);
   const delayMs = t.faultDelayMs[id];
-  let c = chip ? delayMs : f.faultCounterMs[id];
-  if (bad) {
-    c += dtMs;
-    if (c > delayMs) c = delayMs;
-  } else {
-    c -= dtMs;
-    if (c < 0) c = 0;
-  }
-  f.faultCounterMs[id] = c;
+  const c = count(f.faultCounterMs, id, bad, chip, delayMs, dtMs);
   if (!f.faultActive[id]) {
     if (bad && c >= delayMs) {
       f.faultActive[id] = true;

@@ -7,6 +7,7 @@ import { SimSpiDevice } from "../../sim/hal/bus";
 import { SimClock } from "../../sim/hal/clock";
 import { Ltc681x, type Ltc681xOptions } from "../../hal/ltc681x/driver";
 import { Ltc681xChain, type Ltc681xChainOptions } from "../../sim/emulators/ltc681x";
+import { newReading } from "./afe-fixtures";
 
 export interface Frame {
   mosi: number[];
@@ -66,19 +67,6 @@ export interface BenchOptions {
   thermistorsPerDevice: number[];
   driver?: Partial<Omit<Ltc681xOptions, "spi">>;
   chain?: Partial<Ltc681xChainOptions>;
-}
-
-export function newReading(cells: number, temperatures: number): AfeReading {
-  return {
-    cellMv: new Array<number>(cells).fill(0),
-    stackMv: 0,
-    currentMa: 0,
-    currentValid: false,
-    temperatureDeciC: new Array<number>(temperatures).fill(0),
-    cellsValid: false,
-    temperaturesValid: false,
-    openWire: new Array<boolean>(cells).fill(false),
-  };
 }
 
 export class Bench {
