@@ -19,7 +19,7 @@
 //
 // Selection allocates nothing and does not sort: repeated maximum scans over the preallocated
 // `candidate` scratch, at most maxCells scans of seriesCount cells per tick.
-import type { BalanceState, Measurements, PackConfig } from "./types";
+import type { BalanceState, Measurements, RunConfig } from "./types";
 import { booleanArray, numberArray } from "./alloc";
 
 /** Candidate marks in BalanceState.candidate. */
@@ -37,7 +37,7 @@ function allOff(bal: BalanceState): void {
 }
 
 /** Every temperature is fresh and inside [min, max]. */
-function temperaturesAllow(conf: PackConfig, m: Measurements): boolean {
+function temperaturesAllow(conf: RunConfig, m: Measurements): boolean {
   if (!m.temperaturesValid) return false;
   const b = conf.balancing;
   for (let i = 0; i < m.temperatureDeciC.length; i++) {
@@ -53,7 +53,7 @@ function anyOpenWire(m: Measurements): boolean {
 }
 
 /** Marks the cells that want to bleed, from the previous tick's `active` (the hysteresis). */
-function markCandidates(conf: PackConfig, bal: BalanceState, m: Measurements): number {
+function markCandidates(conf: RunConfig, bal: BalanceState, m: Measurements): number {
   const b = conf.balancing;
   const n = bal.candidate.length;
   let lowestMv = m.cellMv[0];
@@ -73,7 +73,7 @@ function markCandidates(conf: PackConfig, bal: BalanceState, m: Measurements): n
 }
 
 /** Cell i may be chosen next to the cells already chosen in `active`. */
-function neighboursFree(conf: PackConfig, bal: BalanceState, i: number): boolean {
+function neighboursFree(conf: RunConfig, bal: BalanceState, i: number): boolean {
   if (!conf.balancing.noAdjacent) return true;
   if (i > 0 && bal.active[i - 1]) return false;
   if (i + 1 < bal.active.length && bal.active[i + 1]) return false;
@@ -84,7 +84,7 @@ function neighboursFree(conf: PackConfig, bal: BalanceState, i: number): boolean
  * The highest remaining candidate that fits next to the chosen ones, or −1. On equal voltage a
  * cell already bleeding wins (no flapping between equals), then the lower index.
  */
-function bestCandidate(conf: PackConfig, bal: BalanceState, m: Measurements): number {
+function bestCandidate(conf: RunConfig, bal: BalanceState, m: Measurements): number {
   let best = -1;
   for (let i = 0; i < bal.candidate.length; i++) {
     const mark = bal.candidate[i];
@@ -100,7 +100,7 @@ function bestCandidate(conf: PackConfig, bal: BalanceState, m: Measurements): nu
  * One balancing decision. Writes bal.active (per cell: bleed on) and bal.count. `allowed` is the
  * caller's verdict (no fault, mode, activity policy); everything cell-level is decided here.
  */
-export function balanceStep(conf: PackConfig, bal: BalanceState, m: Measurements, allowed: boolean): void {
+export function balanceStep(conf: RunConfig, bal: BalanceState, m: Measurements, allowed: boolean): void {
   const b = conf.balancing;
   if (!allowed || !b.enabled || !m.cellsValid || bal.active.length === 0) {
     allOff(bal);

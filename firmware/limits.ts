@@ -14,7 +14,7 @@
 // because validateConfig bounds currents to 10^6 mA and the taper/derate spans to 1000.
 import { divFloor } from "./intmath";
 import { FaultId } from "./fault-ids";
-import type { BmsState, FaultTable, PackConfig } from "./types";
+import type { BmsState, FaultTable, RunConfig } from "./types";
 
 /**
  * `maxMa` derated by a value between a warning and a fault level, for either direction (the
@@ -32,7 +32,7 @@ export function derateMa(maxMa: number, value: number, warnLevel: number, faultL
 }
 
 /** Charge current allowed by the highest cell (taper below the OV warning level). */
-export function chargeTaperMa(conf: PackConfig, t: FaultTable, maxCellMv: number): number {
+export function chargeTaperMa(conf: RunConfig, t: FaultTable, maxCellMv: number): number {
   const l = conf.limits;
   const warn = t.warnLevel[FaultId.cellOv];
   if (maxCellMv >= warn) return 0;
@@ -43,7 +43,7 @@ export function chargeTaperMa(conf: PackConfig, t: FaultTable, maxCellMv: number
 }
 
 /** Discharge current allowed by the lowest cell (taper above the UV warning level, no floor). */
-export function dischargeTaperMa(conf: PackConfig, t: FaultTable, minCellMv: number): number {
+export function dischargeTaperMa(conf: RunConfig, t: FaultTable, minCellMv: number): number {
   const l = conf.limits;
   const warn = t.warnLevel[FaultId.cellUv];
   if (minCellMv <= warn) return 0;
@@ -53,7 +53,7 @@ export function dischargeTaperMa(conf: PackConfig, t: FaultTable, minCellMv: num
 }
 
 /** CVL = seriesCount × cellChargeMv, in every mode; validateConfig makes sure it is > 0. */
-export function chargeVoltageLimitMv(conf: PackConfig): number {
+export function chargeVoltageLimitMv(conf: RunConfig): number {
   return conf.seriesCount * conf.limits.cellChargeMv;
 }
 
@@ -71,7 +71,7 @@ function temperatureMa(t: FaultTable, maxMa: number, hot: number, cold: number, 
  * Writes the four limits into state.out from its aggregates, warnings and path enables (call after
  * those are set). Allocates nothing.
  */
-export function updateLimits(conf: PackConfig, state: BmsState): void {
+export function updateLimits(conf: RunConfig, state: BmsState): void {
   const out = state.out;
   const t = state.faultTable;
   const w = state.faults.warnActive;

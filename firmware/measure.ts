@@ -8,7 +8,7 @@
 // protected. Aggregates keep their last value while their readings are invalid; the rows that
 // use them hold (firmware/faults.ts).
 import { FaultId } from "./fault-ids";
-import type { BmsState, Measurements, PackConfig } from "./types";
+import type { BmsState, Measurements, RunConfig } from "./types";
 
 /** Beyond ±10^9 mA a current reading is garbage whatever the pack. */
 const currentGarbageMa = 1000000000;
@@ -19,7 +19,7 @@ function setRow(state: BmsState, id: number, available: boolean, value: number):
 }
 
 /** Cells: aggregates, cell OV/UV, cell sensor, stack mismatch, AFE link. */
-function scanCells(conf: PackConfig, state: BmsState, m: Measurements): void {
+function scanCells(conf: RunConfig, state: BmsState, m: Measurements): void {
   const out = state.out;
   const low = conf.sensors.cellMinPlausibleMv;
   const high = conf.sensors.cellMaxPlausibleMv;
@@ -66,7 +66,7 @@ function scanCells(conf: PackConfig, state: BmsState, m: Measurements): void {
 }
 
 /** Temperatures: aggregates, the four temperature rows, the temperature sensor row. */
-function scanTemperatures(conf: PackConfig, state: BmsState, m: Measurements): void {
+function scanTemperatures(conf: RunConfig, state: BmsState, m: Measurements): void {
   const out = state.out;
   const low = conf.sensors.temperatureMinPlausibleDeciC;
   const high = conf.sensors.temperatureMaxPlausibleDeciC;
@@ -105,7 +105,7 @@ function scanTemperatures(conf: PackConfig, state: BmsState, m: Measurements): v
 export const currentStuckSamples = 60;
 
 /** Current: the three current rows and the current sensor row (missing or stuck). */
-function scanCurrent(conf: PackConfig, state: BmsState, m: Measurements, dtMs: number): void {
+function scanCurrent(conf: RunConfig, state: BmsState, m: Measurements, dtMs: number): void {
   const i = m.currentMa;
   const ok = m.currentValid && i > -currentGarbageMa && i < currentGarbageMa;
   const s = state.sensors;
@@ -132,7 +132,7 @@ function scanCurrent(conf: PackConfig, state: BmsState, m: Measurements, dtMs: n
 }
 
 /** Fills the aggregates in state.out and every row input of state.faultTable. */
-export function measureRows(conf: PackConfig, state: BmsState, m: Measurements, dtMs: number): void {
+export function measureRows(conf: RunConfig, state: BmsState, m: Measurements, dtMs: number): void {
   scanCells(conf, state, m);
   scanTemperatures(conf, state, m);
   scanCurrent(conf, state, m, dtMs);

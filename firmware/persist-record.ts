@@ -31,7 +31,7 @@ import { eventSlot } from "./events";
 import { faultCount } from "./fault-ids";
 import { capacityAtCentiPct, SOH_ESTIMATE_MAX_CENTI_PCT, SOH_ESTIMATE_MIN_CENTI_PCT } from "./soh";
 import { eventKindName } from "./types";
-import type { BmsState, Chemistry, PackConfig, SocAnchor } from "./types";
+import type { BmsState, Chemistry, RunConfig, SocAnchor } from "./types";
 
 export const recordMagic = 0xb5;
 export const recordVersion = 1;
@@ -93,7 +93,7 @@ export function latchedMask(state: BmsState): number {
 }
 
 /** Fills `buf` (recordLength bytes, made once) with the record of `state`. Allocates nothing. */
-export function encodeRecord(conf: PackConfig, state: BmsState, buf: number[]): void {
+export function encodeRecord(conf: RunConfig, state: BmsState, buf: number[]): void {
   const s = state.soc;
   const log = state.events;
   for (let i = 0; i < recordLength; i++) buf[i] = 0;
@@ -134,7 +134,7 @@ function inRange(v: number, low: number, high: number): boolean {
 }
 
 /** The SoC fields are consistent with `conf` (only checked when the record says initialised). */
-function socFieldsValid(conf: PackConfig, d: number[]): boolean {
+function socFieldsValid(conf: RunConfig, d: number[]): boolean {
   const capacity = getSigned(d, 10, 4);
   const limit = capacityAtCentiPct(conf, SOH_ESTIMATE_MAX_CENTI_PCT);
   if (!inRange(capacity, capacityAtCentiPct(conf, SOH_ESTIMATE_MIN_CENTI_PCT), limit)) return false;
@@ -145,7 +145,7 @@ function socFieldsValid(conf: PackConfig, d: number[]): boolean {
 }
 
 /** Judges a stored blob for `conf`: RecordStatus.ok or why it must not be applied. */
-export function checkRecord(conf: PackConfig, d: number[]): number {
+export function checkRecord(conf: RunConfig, d: number[]): number {
   if (d.length !== recordLength) return RecordStatus.corrupt;
   for (let i = 0; i < recordLength; i++) {
     const b = d[i];

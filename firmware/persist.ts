@@ -25,7 +25,7 @@ import { sequenceSlot } from "./events";
 import { applyRecord, checkRecord, encodeRecord, latchedMask, RecordStatus, recordLength } from "./persist-record";
 import { byteArray } from "./alloc";
 import { EventKind, FaultCause } from "./types";
-import type { BmsState, EventLog, PackConfig } from "./types";
+import type { BmsState, EventLog, RunConfig } from "./types";
 
 /** The Storage name of the record (Espruino allows 28 characters, NodeMCU SPIFFS 31). */
 export const storageName = "bms-state";
@@ -73,7 +73,7 @@ export interface PersistState {
 
 /** What the persistence works on (BmsShell is one). */
 export interface PersistHost {
-  readonly conf: PackConfig;
+  readonly conf: RunConfig;
   readonly state: BmsState;
   readonly persist: PersistState;
 }

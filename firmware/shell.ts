@@ -22,11 +22,11 @@ import { logEvent } from "./events";
 import { createPersistState, persistIfDue, PersistStatus, restorePersisted } from "./persist";
 import type { PersistState } from "./persist";
 import { FaultId } from "./fault-ids";
-import { createMeasurements, createState } from "./state";
+import { createMeasurements, createState, runConfig } from "./state";
 import { step } from "./step";
 import { validateConfig } from "./validate";
 import { EventKind, RequestedMode } from "./types";
-import type { BmsState, Inputs, Outputs, PackConfig } from "./types";
+import type { BmsState, Inputs, Outputs, PackConfig, RunConfig } from "./types";
 
 /** Switch pins of a board whose FETs or contactors the MCU drives. */
 export interface ShellSwitchPins {
@@ -55,7 +55,7 @@ export interface BmsShellOptions {
 export const refreshTicks = 50;
 
 export class BmsShell {
-  readonly conf: PackConfig;
+  readonly conf: RunConfig;
   readonly state: BmsState;
   readonly inputs: Inputs;
   /** Exceptions caught in the control loop since start. */
@@ -113,7 +113,7 @@ export class BmsShell {
     }
     if (options.current === undefined && !afe.measuresCurrent) throw new Error("configuration rejected: no current sensor and the AFE measures no current");
     if (options.switches === undefined && !afe.controlsSwitches) throw new Error("configuration rejected: no switch pins and the AFE drives no FETs");
-    this.conf = options.conf;
+    this.conf = runConfig(options.conf);
     this.afe = afe;
     this.current = options.current;
     this.pins = options.switches;
@@ -129,7 +129,7 @@ export class BmsShell {
       requestedMode: this.ownMode,
       clearFaults: false,
     };
-    this.ems = options.ems !== undefined ? new EmsLink(options.ems, options.conf, this.state, this.inputs) : undefined;
+    this.ems = options.ems !== undefined ? new EmsLink(options.ems, this.conf, this.state, this.inputs) : undefined;
     this.chipLimits = chipLimits(options.conf, createAfeLimits());
     this.appliedLimits = createAfeLimits();
     this.chipFaults = createChipFaults();

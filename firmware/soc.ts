@@ -21,7 +21,7 @@
 // 32-bit care (Lua 5.3 on the device, lua.md §7): mA × ms is split into whole seconds and the
 // rest so no product passes 2^31 for any tick length; ratios are double divisions done first.
 // The counter holds capacities up to 110 % of rated (firmware/soh.ts): capacityMah ≤ 540 000.
-import type { Measurements, PackConfig, SocState } from "./types";
+import type { Measurements, RunConfig, SocState } from "./types";
 import { SocAnchor } from "./types";
 import { clamp, divFloor, divRound, roundInt } from "./intmath";
 import { socFromOcvCentiPct } from "./ocv";
@@ -80,14 +80,14 @@ function setSoc(soc: SocState, socCentiPct: number): void {
 }
 
 /** SoH bookkeeping first (it may change the capacity), then the counter moves to the anchor. */
-function anchorAt(conf: PackConfig, soc: SocState, kind: SocAnchor, socCentiPct: number): SocAnchor {
+function anchorAt(conf: RunConfig, soc: SocState, kind: SocAnchor, socCentiPct: number): SocAnchor {
   sohAnchor(conf, soc, kind, socCentiPct);
   setSoc(soc, socCentiPct);
   return kind;
 }
 
 /** The OCV curve is steep enough at this SoC to correct the counter (SocConfig, §12.2). */
-function ocvTrusted(conf: PackConfig, socCentiPct: number): boolean {
+function ocvTrusted(conf: RunConfig, socCentiPct: number): boolean {
   return socCentiPct < conf.soc.ocvTrustBelowCentiPct || socCentiPct > conf.soc.ocvTrustAboveCentiPct;
 }
 
@@ -97,7 +97,7 @@ function ocvTrusted(conf: PackConfig, socCentiPct: number): boolean {
  * be tens of % off until the first full charge. Needs valid cells; without them it leaves the
  * state uninitialised and socStep tries again. A capacity or SoH already set (restored) is kept.
  */
-export function socInit(conf: PackConfig, soc: SocState, m: Measurements): void {
+export function socInit(conf: RunConfig, soc: SocState, m: Measurements): void {
   if (soc.capacityMas <= 0) {
     if (soc.sohCentiPct > 0) {
       soc.capacityMas = capacityAtCentiPct(conf, soc.sohCentiPct);
@@ -116,7 +116,7 @@ export function socInit(conf: PackConfig, soc: SocState, m: Measurements): void 
 }
 
 /** Books whole mAs: the clamped counter, the SoH span and the discharged-charge carry. */
-function countWhole(conf: PackConfig, soc: SocState, wholeMas: number): void {
+function countWhole(conf: RunConfig, soc: SocState, wholeMas: number): void {
   soc.remainingMas = clamp(soc.remainingMas + wholeMas, 0, soc.capacityMas);
   sohCount(conf, soc, wholeMas);
   if (wholeMas < 0) {
@@ -138,7 +138,7 @@ function countWhole(conf: PackConfig, soc: SocState, wholeMas: number): void {
  * the tick below one second goes through the remainder (|I| × 999 ms + r); whole seconds are
  * booked in chunks of at most 1000 s, so no product passes 2^31 below 2000 A even after a long gap.
  */
-function countCharge(conf: PackConfig, soc: SocState, currentMa: number, dtMs: number): void {
+function countCharge(conf: RunConfig, soc: SocState, currentMa: number, dtMs: number): void {
   let seconds = divFloor(dtMs, 1000);
   const acc = currentMa * (dtMs - seconds * 1000) + soc.remainderMaMs;
   const carryMas = divFloor(acc, 1000);
@@ -152,7 +152,7 @@ function countCharge(conf: PackConfig, soc: SocState, currentMa: number, dtMs: n
 }
 
 /** Rest timer: runs below restCurrentMa, restarts (and re-arms the rest correction) above it. */
-function trackRest(conf: PackConfig, soc: SocState, currentMa: number, dtMs: number): void {
+function trackRest(conf: RunConfig, soc: SocState, currentMa: number, dtMs: number): void {
   const magnitudeMa = currentMa < 0 ? -currentMa : currentMa;
   if (magnitudeMa < conf.soc.restCurrentMa) {
     soc.restMs = soc.restMs + dtMs > REST_MS_CAP ? REST_MS_CAP : soc.restMs + dtMs;
@@ -163,7 +163,7 @@ function trackRest(conf: PackConfig, soc: SocState, currentMa: number, dtMs: num
 }
 
 /** End-of-charge detection; returns true on the tick the full anchor is due. */
-function fullDue(conf: PackConfig, soc: SocState, m: Measurements, dtMs: number): boolean {
+function fullDue(conf: RunConfig, soc: SocState, m: Measurements, dtMs: number): boolean {
   const c = conf.soc;
   const tail = m.currentMa > c.restCurrentMa && m.currentMa < c.fullTailCurrentMa;
   if (!tail || maxCellMv(m) < c.fullCellMv) {
@@ -179,7 +179,7 @@ function fullDue(conf: PackConfig, soc: SocState, m: Measurements, dtMs: number)
  * most one anchor and returns it (SocAnchor.none on ordinary ticks). Before a successful socInit
  * it initialises from the OCV as soon as the cells are valid and returns ocvBoot.
  */
-export function socStep(conf: PackConfig, soc: SocState, m: Measurements, dtMs: number): SocAnchor {
+export function socStep(conf: RunConfig, soc: SocState, m: Measurements, dtMs: number): SocAnchor {
   if (!soc.initialized) {
     socInit(conf, soc, m);
     return soc.initialized ? SocAnchor.ocvBoot : SocAnchor.none;

@@ -14,7 +14,7 @@
 // Integer care: on the device Lua 5.3 has 32-bit integers (../shared/reference/lua.md §7) while
 // `/` is a double division on every target, so every product that could pass 2^31 is written as
 // a division first (mAs × 10000 would overflow for any pack above 60 Ah).
-import type { PackConfig, SocState } from "./types";
+import type { RunConfig, SocState } from "./types";
 import { SocAnchor } from "./types";
 import { clamp, roundInt } from "./intmath";
 
@@ -30,12 +30,12 @@ export const SOH_ESTIMATE_MIN_CENTI_PCT = 3000;
 export const SOH_ESTIMATE_MAX_CENTI_PCT = 11000;
 
 /** Rated capacity in mAs (540 Ah × 3600 = 1.94e9, inside 2^31). */
-export function nominalCapacityMas(conf: PackConfig): number {
+export function nominalCapacityMas(conf: RunConfig): number {
   return conf.capacityMah * MAS_PER_MAH;
 }
 
 /** `centiPct` of the rated capacity, in mAs; divided first so the product stays small. */
-export function capacityAtCentiPct(conf: PackConfig, centiPct: number): number {
+export function capacityAtCentiPct(conf: RunConfig, centiPct: number): number {
   return roundInt((nominalCapacityMas(conf) / 10000) * centiPct);
 }
 
@@ -43,7 +43,7 @@ export function capacityAtCentiPct(conf: PackConfig, centiPct: number): number {
  * SoH reported outward: usable / rated capacity, clamped to 0…100 % because the inverter frames
  * show 0…100 % (SOH of frame 0x355, can-link.md §1.1); the counter itself may use up to 110 % of rated capacity.
  */
-export function sohFromCapacity(conf: PackConfig, capacityMas: number): number {
+export function sohFromCapacity(conf: RunConfig, capacityMas: number): number {
   return clamp(roundInt((capacityMas / nominalCapacityMas(conf)) * 10000), 0, 10000);
 }
 
@@ -56,7 +56,7 @@ function measuresCapacity(kind: SocAnchor): boolean {
  * Capacity (mAs) implied by `chargeMas` counted over `spanCentiPct` of SoC, or −1 when the pair
  * cannot be a measurement (span too short, or the charge flowed the other way than the SoC moved).
  */
-export function capacityEstimateMas(conf: PackConfig, chargeMas: number, spanCentiPct: number): number {
+export function capacityEstimateMas(conf: RunConfig, chargeMas: number, spanCentiPct: number): number {
   let minSpan = conf.soc.sohMinSpanCentiPct;
   if (minSpan < 1) minSpan = 1;
   const span = spanCentiPct < 0 ? -spanCentiPct : spanCentiPct;
@@ -75,7 +75,7 @@ export function capacityEstimateMas(conf: PackConfig, chargeMas: number, spanCen
  * previous anchor and this one are far enough apart, blends it into `capacityMas` by
  * sohBlendPermille, and makes this the new anchor. Returns true when the capacity changed.
  */
-export function sohAnchor(conf: PackConfig, soc: SocState, kind: SocAnchor, socCentiPct: number): boolean {
+export function sohAnchor(conf: RunConfig, soc: SocState, kind: SocAnchor, socCentiPct: number): boolean {
   if (kind === SocAnchor.empty || kind === SocAnchor.none) return false;
   let updated = false;
   if (measuresCapacity(kind) && measuresCapacity(soc.anchorKind)) {
@@ -99,7 +99,7 @@ export function sohAnchor(conf: PackConfig, soc: SocState, kind: SocAnchor, socC
  * the counter accepts cannot end in a valid estimate (counting drift without any anchor), so it is
  * dropped instead of growing past 32 bits.
  */
-export function sohCount(conf: PackConfig, soc: SocState, wholeMas: number): void {
+export function sohCount(conf: RunConfig, soc: SocState, wholeMas: number): void {
   const since = soc.sinceAnchorMas + wholeMas;
   const limit = capacityAtCentiPct(conf, SOH_ESTIMATE_MAX_CENTI_PCT);
   if (since > limit || since < -limit) {

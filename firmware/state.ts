@@ -10,9 +10,9 @@ import { compileFaultTable, createFaultState } from "./faults";
 import { chargeVoltageLimitMv } from "./limits";
 import { createSocState } from "./soc";
 import { Activity, BmsMode } from "./types";
-import type { BmsState, FaultState, Measurements, Outputs, PackConfig } from "./types";
+import type { BmsState, FaultState, Measurements, Outputs, PackConfig, RunConfig } from "./types";
 
-function createOutputs(conf: PackConfig, faults: FaultState): Outputs {
+function createOutputs(conf: RunConfig, faults: FaultState): Outputs {
   return {
     mode: BmsMode.init,
     activity: Activity.idle,
@@ -67,7 +67,7 @@ export function createState(conf: PackConfig): BmsState {
  * The measurement buffers for `conf`, made once: the shell hands them to the AFE driver and to
  * step() on every tick. Nothing valid until the first reading.
  */
-export function createMeasurements(conf: PackConfig): Measurements {
+export function createMeasurements(conf: RunConfig): Measurements {
   return {
     cellMv: numberArray(conf.seriesCount, 0),
     stackMv: 0,
@@ -79,5 +79,25 @@ export function createMeasurements(conf: PackConfig): Measurements {
     openWire: booleanArray(conf.seriesCount, false),
     afeCommLost: false,
     chipFault: booleanArray(faultCount, false),
+  };
+}
+
+/**
+ * The part of `conf` the running BMS reads (types.ts RunConfig): a new object holding the same
+ * sections, without the protection rows that createState and chipLimits compile at start.
+ */
+export function runConfig(conf: PackConfig): RunConfig {
+  return {
+    chemistry: conf.chemistry,
+    seriesCount: conf.seriesCount,
+    temperatureCount: conf.temperatureCount,
+    capacityMah: conf.capacityMah,
+    sensors: conf.sensors,
+    limits: conf.limits,
+    soc: conf.soc,
+    balancing: conf.balancing,
+    activityCurrentMa: conf.activityCurrentMa,
+    autoStart: conf.autoStart,
+    eventLogSize: conf.eventLogSize,
   };
 }

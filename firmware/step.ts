@@ -24,7 +24,7 @@ import { updateLimits } from "./limits";
 import { cellsComplete, currentUsable, measureRows, temperaturesComplete } from "./measure";
 import { socInit, socStep } from "./soc";
 import { Activity, BmsMode, EventKind, RequestedMode, SocAnchor } from "./types";
-import type { BmsState, Inputs, Measurements, Outputs, PackConfig } from "./types";
+import type { BmsState, Inputs, Measurements, Outputs, RunConfig } from "./types";
 
 /**
  * The longest interval one tick may count: 10 × the slowest tick a board may have (1000 ms,
@@ -59,7 +59,7 @@ function setMode(state: BmsState, nowMs: number, mode: BmsMode, cause: number): 
  * restored from storage (firmware/persist.ts) is already initialised: the counter beats an OCV
  * guess, which is tens of % off on the LFP plateau (soc.ts socInit).
  */
-function leaveInit(conf: PackConfig, state: BmsState, m: Measurements, nowMs: number): void {
+function leaveInit(conf: RunConfig, state: BmsState, m: Measurements, nowMs: number): void {
   if (!cellsComplete(state)) return;
   if (!state.soc.initialized) {
     socInit(conf, state.soc, m);
@@ -69,7 +69,7 @@ function leaveInit(conf: PackConfig, state: BmsState, m: Measurements, nowMs: nu
 }
 
 /** One mode transition at most per tick. `cause` is the fault behind a move to fault mode. */
-function updateMode(conf: PackConfig, state: BmsState, inputs: Inputs, cause: number, nowMs: number): void {
+function updateMode(conf: RunConfig, state: BmsState, inputs: Inputs, cause: number, nowMs: number): void {
   const wantRun = inputs.requestedMode === RequestedMode.run;
   const faulted = cause >= 0;
   const mode = state.mode;
@@ -88,7 +88,7 @@ function updateMode(conf: PackConfig, state: BmsState, inputs: Inputs, cause: nu
  * discharge takes the current under half the threshold, so noise at the threshold does not fill
  * the event log. Held while the current reading is unusable.
  */
-function updateActivity(conf: PackConfig, state: BmsState, m: Measurements, nowMs: number): void {
+function updateActivity(conf: RunConfig, state: BmsState, m: Measurements, nowMs: number): void {
   if (!currentUsable(state)) return;
   const i = m.currentMa;
   const on = conf.activityCurrentMa;
@@ -103,7 +103,7 @@ function updateActivity(conf: PackConfig, state: BmsState, m: Measurements, nowM
 }
 
 /** Coulomb counting and anchors, on ticks whose readings are numbers (NaN must not reach it). */
-function updateSoc(conf: PackConfig, state: BmsState, m: Measurements, dtMs: number, nowMs: number): void {
+function updateSoc(conf: RunConfig, state: BmsState, m: Measurements, dtMs: number, nowMs: number): void {
   if (state.mode === BmsMode.init) return;
   if (!currentUsable(state) || (m.cellsValid && !cellsComplete(state))) return;
   const anchor = socStep(conf, state.soc, m, dtMs);
@@ -111,7 +111,7 @@ function updateSoc(conf: PackConfig, state: BmsState, m: Measurements, dtMs: num
 }
 
 /** Balancing only while active and charging or resting, with no fault and sound temperatures. */
-function updateBalancing(conf: PackConfig, state: BmsState, m: Measurements): void {
+function updateBalancing(conf: RunConfig, state: BmsState, m: Measurements): void {
   const out = state.out;
   const b = conf.balancing;
   const allowed =
@@ -133,7 +133,7 @@ function updateBalancing(conf: PackConfig, state: BmsState, m: Measurements): vo
  * the same object on every call. Never throws on bad measurements and never closes a path
  * because of them.
  */
-export function step(conf: PackConfig, state: BmsState, inputs: Inputs, nowMs: number): Outputs {
+export function step(conf: RunConfig, state: BmsState, inputs: Inputs, nowMs: number): Outputs {
   const out = state.out;
   const m = inputs.measurements;
   const dtMs = elapsedMs(state, nowMs);

@@ -144,6 +144,15 @@ export interface PackConfig {
   eventLogSize: number;
 }
 
+/**
+ * The configuration the running BMS reads: all of PackConfig but its protection rows. Those are
+ * compiled at start into the fault table and the chip's thresholds (faults.ts compileFaultTable,
+ * afe-limits.ts chipLimits), and nothing after start reads them, so the shell keeps a RunConfig
+ * (config.ts runConfig): on Espruino the rows then go with the rest of start-up (~140 JsVars,
+ * ../shared/reference/espruino.md §6). A PackConfig is a RunConfig, so tests pass either.
+ */
+export type RunConfig = Omit<PackConfig, "protection">;
+
 /** The measurements of one tick, written by the shell into preallocated arrays. */
 export interface Measurements {
   /** Cell voltages, length seriesCount. */

@@ -5,7 +5,7 @@
 // published limits and sends the frames that are due. Protection never waits on it: the core
 // decides first, the EMS can only lower limits or ask for standby.
 import type { CanPort } from "../../hal/can";
-import type { BmsState, Inputs, Outputs, PackConfig, RequestedMode } from "../types";
+import type { BmsState, Inputs, Outputs, RunConfig, RequestedMode } from "../types";
 import { createEmsSource } from "./encode";
 import type { EmsIdentity, EmsSource } from "./encode";
 import type { EmsConfig } from "./link-config";
@@ -35,7 +35,7 @@ export class EmsLink {
   /** Active fault and warning tiers at the last tick, as one number (bit per row and tier). */
   private lastAlarmPrint = 0;
 
-  constructor(options: EmsLinkOptions, pack: PackConfig, bms: BmsState, inputs: Inputs) {
+  constructor(options: EmsLinkOptions, pack: RunConfig, bms: BmsState, inputs: Inputs) {
     this.conf = options.conf;
     this.port = options.port;
     this.state = createEmsState(options.conf, bms.events);

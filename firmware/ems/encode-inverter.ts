@@ -17,7 +17,7 @@
 //  * DVL is rounded up, so the inverter stops at or above the configured level.
 import type { CanFrame } from "../../hal/can";
 import { FaultId } from "../fault-ids";
-import type { Outputs, PackConfig } from "../types";
+import type { Outputs, RunConfig } from "../types";
 import { bit, currentLimitRaw, pair, rawCeil, rawFloor, rawRound, startFrame } from "./encode-common";
 import { FrameId } from "./ids";
 import { alarmsSig, infoSig, limitsSig, measurementsSig, nameSig, pylonFlagsSig, pylonRequestSig, socSohSig } from "./signals-inverter";
@@ -181,7 +181,7 @@ export function encodeName(frame: CanFrame, codes: number[]): void {
 }
 
 /** ChemistryCode of a configuration. */
-export function chemistryCode(conf: PackConfig): number {
+export function chemistryCode(conf: RunConfig): number {
   if (conf.chemistry === "LFP") return ChemistryCode.LFP;
   if (conf.chemistry === "NMC") return ChemistryCode.NMC;
   if (conf.chemistry === "LTO") return ChemistryCode.LTO;
@@ -189,7 +189,7 @@ export function chemistryCode(conf: PackConfig): number {
 }
 
 /** 0x35F: chemistry, firmware version, rated capacity (1 Ah, rounded). */
-export function encodeInfo(frame: CanFrame, conf: PackConfig, firmwareMajor: number, firmwareMinor: number): void {
+export function encodeInfo(frame: CanFrame, conf: RunConfig, firmwareMajor: number, firmwareMinor: number): void {
   startFrame(frame, FrameId.info);
   const d = frame.data;
   putRow(d, infoSig.chemistryCode, chemistryCode(conf));

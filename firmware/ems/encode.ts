@@ -9,7 +9,7 @@ import type { CanFrame } from "../../hal/can";
 import { booleanArray, numberArray } from "../alloc";
 import { faultCount } from "../fault-ids";
 import { RequestedMode } from "../types";
-import type { BmsState, Inputs, PackConfig } from "../types";
+import type { BmsState, Inputs, RunConfig } from "../types";
 import { balanceGroupCount, cellGroupCount, encodeBalancing, encodeCellVoltages, encodeState, encodeTemperatures, temperatureGroupCount } from "./encode-detail";
 import { encodeAlarms, encodeInfo, encodeLimits, encodeMeasurements, encodeName, encodePylonFlags, encodePylonRequest, encodeSocSoh, nameCodes, nameLength } from "./encode-inverter";
 import { encodeCounters, encodeFaults, encodeHealth } from "./encode-status";
@@ -28,7 +28,7 @@ export interface EmsIdentity {
 
 /** Everything the encoders read. Made once by createEmsSource; the plain fields are updated by the caller. */
 export interface EmsSource {
-  conf: PackConfig;
+  conf: RunConfig;
   state: BmsState;
   /** The core's inputs: measurements (current, cells, temperatures) and the requested mode. */
   inputs: Inputs;
@@ -52,7 +52,7 @@ export interface EmsSource {
 }
 
 /** An EmsSource on the core's live objects. Call once at start (it reads the name string). */
-export function createEmsSource(conf: PackConfig, state: BmsState, inputs: Inputs, identity: EmsIdentity): EmsSource {
+export function createEmsSource(conf: RunConfig, state: BmsState, inputs: Inputs, identity: EmsIdentity): EmsSource {
   const codes = numberArray(nameLength, 0);
   nameCodes(identity.name, codes);
   return {
@@ -77,7 +77,7 @@ export function createEmsSource(conf: PackConfig, state: BmsState, inputs: Input
  * 0x4A2, 0x4A3), 1 for another periodic BMS frame, 0 for a frame the BMS does not send
  * periodically (the event-driven reply, the frames it receives, unknown ids).
  */
-export function frameGroups(conf: PackConfig, id: number): number {
+export function frameGroups(conf: RunConfig, id: number): number {
   if (id === FrameId.cellVoltages) return cellGroupCount(conf.seriesCount);
   if (id === FrameId.temperatures) return temperatureGroupCount(conf.temperatureCount);
   if (id === FrameId.balancing) return balanceGroupCount(conf.seriesCount);

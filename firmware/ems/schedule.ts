@@ -8,7 +8,7 @@
 import { CanStatus, createCanFrame } from "../../hal/can";
 import type { CanFrame, CanPort } from "../../hal/can";
 import { numberArray } from "../alloc";
-import type { PackConfig } from "../types";
+import type { RunConfig } from "../types";
 import { encodeBmsFrame, frameGroups } from "./encode";
 import type { EmsSource } from "./encode";
 import { FrameId } from "./ids";
@@ -31,7 +31,7 @@ export interface EmsSchedule {
 }
 
 
-function add(s: EmsSchedule, conf: PackConfig, id: number, at: number): number {
+function add(s: EmsSchedule, conf: RunConfig, id: number, at: number): number {
   s.ids[at] = id;
   // The frame table's period: the DBC's GenMsgCycleTime (test/ems/dbc.test.ts holds them equal).
   s.periodMs[at] = frameTable.periodMs[frameIndex(id)];
@@ -40,7 +40,7 @@ function add(s: EmsSchedule, conf: PackConfig, id: number, at: number): number {
 }
 
 /** The schedule for `conf`; `pylon` adds the Pylontech frames 0x359 and 0x35C (a board option). */
-export function createEmsSchedule(conf: PackConfig, pylon: boolean): EmsSchedule {
+export function createEmsSchedule(conf: RunConfig, pylon: boolean): EmsSchedule {
   const n = pylon ? 15 : 13;
   const s: EmsSchedule = {
     ids: numberArray(n, 0),

@@ -12,7 +12,10 @@
 // Parallel columns made once (no Map, no objects per row: espruino.md §3, lua.md §4), filled as
 // the row modules load; rows are addressed by the index the add functions return. Every value is
 // a small integer, so the columns are smallIntArray (an Int16Array on Espruino: 2 bytes a value
-// instead of 2 JsVars, espruino.md §6), and the names are one string (start-up and tests read them).
+// instead of 2 JsVars, espruino.md §6). The names are one string, held apart from the columns
+// (signalNames): only the row builders and tests read them, so on Espruino, where the build
+// releases what the running BMS cannot reach (scripts/espruino-release.ts), their ~1,700
+// characters (~170 JsVars) go once the rows are made.
 import { smallIntArray, smallIntMax, smallIntMin } from "../alloc";
 import { clampRaw, getSignal, putSignal } from "./pack";
 
@@ -24,7 +27,7 @@ export const muxSwitch = -2;
 /** Rows the columns hold: the two profiles have 111; the load fails naming the row beyond this. */
 export const signalRowCapacity = 128;
 
-/** Separates the names in SignalTable.names (not a character of a DBC name). */
+/** Separates the names in SignalNames.text (not a character of a DBC name). */
 const nameSeparator = ",";
 
 export interface SignalTable {
@@ -32,8 +35,6 @@ export interface SignalTable {
   rows: number;
   /** CAN id of the frame (FrameId). */
   frame: number[];
-  /** The DBC names, row by row, separated by commas; a family's base name (instances append 0, 1, …). */
-  names: string;
   /** Intel start bit (LSB) of the row, or of instance 0 of a family. */
   start: number[];
   length: number[];
@@ -57,7 +58,6 @@ export interface SignalTable {
 export const signalTable: SignalTable = {
   rows: 0,
   frame: smallIntArray(signalRowCapacity, 0),
-  names: "",
   start: smallIntArray(signalRowCapacity, 0),
   length: smallIntArray(signalRowCapacity, 0),
   signed: smallIntArray(signalRowCapacity, 0),
@@ -69,6 +69,14 @@ export const signalTable: SignalTable = {
   count: smallIntArray(signalRowCapacity, 0),
   perMux: smallIntArray(signalRowCapacity, 0),
 };
+
+export interface SignalNames {
+  /** The DBC names, row by row, separated by commas; a family's base name (instances append 0, 1, …). */
+  text: string;
+}
+
+/** The names of signalTable's rows. */
+export const signalNames: SignalNames = { text: "" };
 
 /** Is `v` an integer the columns hold? */
 function fits(v: number): boolean {
@@ -86,7 +94,7 @@ export function addRow(frame: number, name: string, start: number, length: numbe
     if (!fits(values[k])) throw new Error("signal " + name + ": value " + values[k] + " is not an integer in " + smallIntMin + ".." + smallIntMax);
   }
   t.frame[row] = frame;
-  t.names = row === 0 ? name : t.names + nameSeparator + name;
+  signalNames.text = row === 0 ? name : signalNames.text + nameSeparator + name;
   t.start[row] = start;
   t.length[row] = length;
   t.signed[row] = signed ? 1 : 0;
@@ -102,15 +110,16 @@ export function addRow(frame: number, name: string, start: number, length: numbe
 }
 
 /** The DBC name of a row (start-up and test code: it builds a string). */
-export function rowName(t: SignalTable, row: number): string {
+export function rowName(names: SignalNames, row: number): string {
+  const text = names.text;
   let from = 0;
   for (let k = 0; k < row; k++) {
-    const at = t.names.indexOf(nameSeparator, from);
+    const at = text.indexOf(nameSeparator, from);
     if (at < 0) return "";
     from = at + 1;
   }
-  const end = t.names.indexOf(nameSeparator, from);
-  return end < 0 ? t.names.substring(from) : t.names.substring(from, end);
+  const end = text.indexOf(nameSeparator, from);
+  return end < 0 ? text.substring(from) : text.substring(from, end);
 }
 
 /** Is the row's raw value two's complement? */
@@ -147,13 +156,13 @@ export function instanceMux(t: SignalTable, row: number, j: number): number {
 }
 
 /** DBC name of instance j (start-up and test code: it builds a string). */
-export function instanceName(t: SignalTable, row: number, j: number): string {
-  return t.count[row] > 1 ? rowName(t, row) + j : rowName(t, row);
+export function instanceName(t: SignalTable, names: SignalNames, row: number, j: number): string {
+  return t.count[row] > 1 ? rowName(names, row) + j : rowName(names, row);
 }
 
 /** Row index of the signal `name` (a row's name, not an instance's) of `frame`, or −1. */
-export function findRow(t: SignalTable, frame: number, name: string): number {
-  for (let i = 0; i < t.rows; i++) if (t.frame[i] === frame && rowName(t, i) === name) return i;
+export function findRow(t: SignalTable, names: SignalNames, frame: number, name: string): number {
+  for (let i = 0; i < t.rows; i++) if (t.frame[i] === frame && rowName(names, i) === name) return i;
   return -1;
 }
 

@@ -7,6 +7,7 @@ export {
   muxNone,
   muxSwitch,
   signalTable,
+  signalNames,
   instanceStart,
   instanceMux,
   instanceName,
@@ -20,7 +21,7 @@ export {
   getRow,
   getInstance,
 } from "./signals-table";
-export type { SignalTable } from "./signals-table";
+export type { SignalNames, SignalTable } from "./signals-table";
 export { limitsSig, socSohSig, measurementsSig, pylonFlagsSig, alarmsSig, pylonRequestSig, nameSig, infoSig } from "./signals-inverter";
 export {
   maxCellSlots,

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Can, Dbc } from "candied";
 import type { CanFrame } from "../../hal/can";
-import { instanceMux, instanceName, instanceStart, isSigned, muxNone, muxSwitch } from "../../firmware/ems/signals";
+import { instanceMux, instanceName, instanceStart, isSigned, muxNone, muxSwitch, signalNames, type SignalNames } from "../../firmware/ems/signals";
 import type { SignalTable } from "../../firmware/ems/signals";
 
 export const dbcFile = join(import.meta.dirname, "..", "..", "firmware", "ems", "tsbms.dbc");
@@ -89,13 +89,13 @@ export interface TableSignal {
   mux: number;
 }
 
-export function expandTable(t: SignalTable): TableSignal[] {
+export function expandTable(t: SignalTable, names: SignalNames = signalNames): TableSignal[] {
   const all: TableSignal[] = [];
   for (let row = 0; row < t.rows; row++) {
     for (let j = 0; j < t.count[row]; j++) {
       all.push({
         frame: t.frame[row],
-        name: instanceName(t, row, j),
+        name: instanceName(t, names, row, j),
         start: instanceStart(t, row, j),
         length: t.length[row],
         signed: isSigned(t, row),
@@ -117,9 +117,9 @@ const hex = (id: number) => `0x${id.toString(16)}`;
  * length, sign, factor, offset or multiplexor value, a DBC signal missing from the table, an
  * Intel/Motorola mismatch.
  */
-export function compareTableWithDbc(t: SignalTable, data: DbcData): string[] {
+export function compareTableWithDbc(t: SignalTable, data: DbcData, names: SignalNames = signalNames): string[] {
   const problems: string[] = [];
-  const table = expandTable(t);
+  const table = expandTable(t, names);
   const seen = new Set<string>();
   for (const s of table) {
     const key = `${hex(s.frame)} ${s.name}`;
@@ -158,7 +158,6 @@ export function copyTable(t: SignalTable): SignalTable {
   return {
     rows: t.rows,
     frame: [...t.frame],
-    names: t.names,
     start: [...t.start],
     length: [...t.length],
     signed: [...t.signed],
@@ -172,9 +171,9 @@ export function copyTable(t: SignalTable): SignalTable {
   };
 }
 
-/** Gives row `row` of `t` another name. */
-export function renameRow(t: SignalTable, row: number, name: string): void {
-  const names = t.names.split(",");
+/** A copy of the names of signalTable's rows with row `row` named `name`. */
+export function renamedRow(row: number, name: string): SignalNames {
+  const names = signalNames.text.split(",");
   names[row] = name;
-  t.names = names.join(",");
+  return { text: names.join(",") };
 }

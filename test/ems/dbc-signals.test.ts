@@ -3,9 +3,9 @@
 // frame, start bit, length, sign, factor, offset and multiplexor value, and no signal on one side
 // only. The comparison is shown to fail on a copy of the table with one field changed.
 import { describe, expect, it } from "vitest";
-import { addRow, findRow, limitsSig, rowName, signalTable, cellVoltagesSig, temperaturesSig, balancingSig, faultsSig, muxNone } from "../../firmware/ems/signals";
+import { addRow, findRow, limitsSig, rowName, signalNames, signalTable, cellVoltagesSig, temperaturesSig, balancingSig, faultsSig, muxNone } from "../../firmware/ems/signals";
 import { FrameId } from "../../firmware/ems/ids";
-import { compareTableWithDbc, copyTable, expandTable, loadDbc, renameRow } from "./dbc-helpers";
+import { compareTableWithDbc, copyTable, expandTable, loadDbc, renamedRow } from "./dbc-helpers";
 
 const db = loadDbc();
 
@@ -25,9 +25,9 @@ describe("the firmware's signal table against the DBC", () => {
   });
 
   it("finds rows by frame and name, and not a name of another frame", () => {
-    expect(findRow(signalTable, FrameId.limits, "ChargeCurrentLimit")).toBe(limitsSig.chargeCurrentLimit);
-    expect(findRow(signalTable, FrameId.limitRequest, "ChargeCurrentLimit")).not.toBe(limitsSig.chargeCurrentLimit);
-    expect(findRow(signalTable, FrameId.socSoh, "ChargeCurrentLimit")).toBe(-1);
+    expect(findRow(signalTable, signalNames, FrameId.limits, "ChargeCurrentLimit")).toBe(limitsSig.chargeCurrentLimit);
+    expect(findRow(signalTable, signalNames, FrameId.limitRequest, "ChargeCurrentLimit")).not.toBe(limitsSig.chargeCurrentLimit);
+    expect(findRow(signalTable, signalNames, FrameId.socSoh, "ChargeCurrentLimit")).toBe(-1);
   });
 
   it("reports a wrong start bit, naming the frame, the signal and both values", () => {
@@ -60,9 +60,8 @@ describe("the firmware's signal table against the DBC", () => {
   });
 
   it("reports a signal the table lacks and one the DBC lacks", () => {
-    const t = copyTable(signalTable);
-    renameRow(t, faultsSig.chipFaultCount, "ChipFaults");
-    expect(compareTableWithDbc(t, db.data)).toEqual([
+    const names = renamedRow(faultsSig.chipFaultCount, "ChipFaults");
+    expect(compareTableWithDbc(signalTable, db.data, names)).toEqual([
       "0x4a4 ChipFaults: not in the DBC message Faults",
       "0x4a4 ChipFaultCount: in the DBC message Faults, not in the table",
     ]);
@@ -76,12 +75,12 @@ describe("the firmware's signal table against the DBC", () => {
 
   it("refuses a row whose values do not fit the table's 16-bit columns, adding nothing", () => {
     const rows = signalTable.rows;
-    const names = signalTable.names;
+    const names = signalNames.text;
     expect(() => addRow(0x7ff, "TooFar", 0, 40000, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal TooFar: value 40000 is not an integer in -32768..32767/);
     expect(() => addRow(0x7ff, "Half", 0.5, 8, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal Half: value 0.5/);
     expect(() => addRow(0x7ff, "A,B", 0, 8, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal A,B: a name holds no ','/);
     expect(signalTable.rows).toBe(rows);
-    expect(signalTable.names).toBe(names);
-    expect(rowName(signalTable, limitsSig.chargeCurrentLimit)).toBe("ChargeCurrentLimit");
+    expect(signalNames.text).toBe(names);
+    expect(rowName(signalNames, limitsSig.chargeCurrentLimit)).toBe("ChargeCurrentLimit");
   });
 });

@@ -7,8 +7,9 @@ import * as acorn from "acorn";
 import vm from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { boards } from "../../boards/index";
+import { FaultId } from "../../firmware/fault-ids";
 import { buildEspruino, type EspruinoBuild } from "../../scripts/build";
-import { boardBudget, estimateJsVars, exposeTopLevel, functionDepths, stringVars, topLevel, typedArrayVars } from "../../scripts/espruino-budget";
+import { boardBudget, estimateJsVars, exposeTopLevel, functionDepths, referenceBits, stringVars, structureVars, topLevel, typedArrayVars } from "../../scripts/espruino-budget";
 import { espruinoGlobalNames } from "../../scripts/espruino-names";
 import { EspruinoStandIn } from "../../sim/espruino/standin";
 import { espruinoContext } from "../../sim/espruino/restrict";
@@ -22,14 +23,37 @@ describe("the JsVar cost model", () => {
     expect(typedArrayVars(64)).toBe(8);
   });
 
-  it("costs 16 integers in a plain array at 33 and a one-parameter function at 5 (§6), each binding's name on top", () => {
+  it("gives §6's measured array and object: 16 cell voltages in a plain array 33, an object with 5 short keys 10", () => {
     const context = espruinoContext();
     // Made inside a function, not as globals: what the global object holds counts as the interpreter's.
-    const array = vm.runInContext("(function () { return [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]; })()", context) as unknown;
+    const cells = vm.runInContext("(function () { var a = []; for (var i = 0; i < 16; i++) a.push(3290 + i); return a; })()", context) as unknown;
+    // Only the 16-cell pack voltage lies beyond what a 12-bit name holds.
+    const object = vm.runInContext("(function () { return { soc: 50, soh: 98, packMv: 52800, currentMa: -1200, tempDeciC: 251 }; })()", context) as unknown;
+    // With 2,950 variables (12-bit references) a name holds −2048…2047; a one-character binding name is one JsVar.
+    expect(estimateJsVars(context, { a: cells }, { jsVarCount: 2950 }).total).toBe(1 + 33);
+    expect(estimateJsVars(context, { o: object }, { jsVarCount: 2950 }).total).toBe(1 + 10);
+  });
+
+  it("costs an integer within the reference range nothing beyond its name, and one beyond it a JsVar", () => {
+    const context = espruinoContext();
+    const small = vm.runInContext("(function () { return [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]; })()", context) as unknown;
+    const cells = vm.runInContext("(function () { return { a: 3300, b: 2047, c: -2048, d: 0.5, e: true }; })()", context) as unknown;
+    expect(estimateJsVars(context, { a: small }, { jsVarCount: 2950 }).total).toBe(1 + 1 + 16);
+    // 12-bit names: 3300 is beyond, the float and the boolean of a property take their own JsVar.
+    const twelve = estimateJsVars(context, { o: cells }, { jsVarCount: 2950 });
+    expect(twelve.total).toBe(1 + 1 + 5 + 3);
+    expect(twelve.packed).toBe(2);
+    // 13-bit names (the Pico's 5,100 variables) hold 3300 too.
+    expect(estimateJsVars(context, { o: cells }, { jsVarCount: 5100 }).total).toBe(1 + 1 + 5 + 2);
+    expect(referenceBits(2950)).toBe(12);
+    expect(referenceBits(5100)).toBe(13);
+    expect(referenceBits(16383)).toBe(14);
+  });
+
+  it("costs a one-parameter function made inside a function at 5 (§6), its binding's name on top", () => {
+    const context = espruinoContext();
     const fn = vm.runInContext("(function () { return function (x) { return x; }; })()", context) as unknown;
-    // A one-character binding name is one JsVar.
-    expect(estimateJsVars(context, { a: array }).total).toBe(1 + 33);
-    expect(estimateJsVars(context, { f: fn }).total).toBe(1 + 5);
+    expect(estimateJsVars(context, { f: fn }, { jsVarCount: 2950 }).total).toBe(1 + 5);
   });
 
   it("gives a function made at the top level no scope child, and one made two functions deep a copied scope list", () => {
@@ -40,24 +64,25 @@ describe("the JsVar cost model", () => {
     const t = topLevel(context);
     const depths = functionDepths(code);
     // top: the function, its code child (2), two parameters; no scope.
-    expect(estimateJsVars(context, { top: t.top }, depths).functions).toBe(3 + 2);
+    expect(estimateJsVars(context, { top: t.top }, { depths, jsVarCount: 2950 }).functions).toBe(3 + 2);
     // inner: made with two scopes open (outer's call, the anonymous function's): name, array, 2 elements.
-    expect(estimateJsVars(context, { inner: t.inner }, depths).functions).toBe(3 + 4 + 1);
+    expect(estimateJsVars(context, { inner: t.inner }, { depths, jsVarCount: 2950 }).functions).toBe(3 + 4 + 1);
     // Without the depths, as if made inside one function.
-    expect(estimateJsVars(context, { top: t.top }).functions).toBe(3 + 1 + 2);
+    expect(estimateJsVars(context, { top: t.top }, { jsVarCount: 2950 }).functions).toBe(3 + 1 + 2);
   });
 
   it("costs only the elements a sparse array holds: Espruino lists the set elements, not the holes", () => {
     const context = espruinoContext();
     const sparse = vm.runInContext("(function () { var a = []; a[20] = 7; return a; })()", context) as unknown;
-    expect(estimateJsVars(context, { a: sparse }).total).toBe(1 + 1 + 2);
+    // The array, the one index name holding 7.
+    expect(estimateJsVars(context, { a: sparse }, { jsVarCount: 2950 }).total).toBe(1 + 1 + 1);
   });
 
   it("counts an object reachable twice once, and the interpreter's own objects (Math, the global) as a reference", () => {
     const context = espruinoContext();
     const [o, p] = vm.runInContext("(function () { var o = { v: 1 }; return [o, { m: Math, g: global, o: o }]; })()", context) as unknown[];
-    const alone = estimateJsVars(context, { o }).total;
-    const both = estimateJsVars(context, { o, p }).total;
+    const alone = estimateJsVars(context, { o }, { jsVarCount: 2950 }).total;
+    const both = estimateJsVars(context, { o, p }, { jsVarCount: 2950 }).total;
     // p: itself 1, names m g o 3, Math 1, global 1, o already counted 0; binding name 1.
     expect(both - alone).toBe(1 + 1 + 3 + 1 + 1);
   });
@@ -110,7 +135,16 @@ describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the built firmwa
     expect(s.app.escaped).toBe(0);
   });
 
-  it("holds its tables and buffers in typed arrays: no plain array of more than 9 numbers or flags is reachable", () => {
+  it("keeps no protection rows once started: they live on, compiled, in the fault table", () => {
+    const s = new EspruinoStandIn(board, build, { seed: 7, initialSocPct: 50, ambientCelsius: 25 });
+    const shell = s.app.shell;
+    expect(shell).toBeDefined();
+    if (shell === undefined) return;
+    expect("protection" in shell.conf).toBe(false);
+    expect(shell.state.faultTable.faultLevel[FaultId.cellOv]).toBe(board.pack.protection.cellOvMv.faultLevel);
+  });
+
+  it("holds its tables and buffers in typed arrays: no plain array of more than 9 numbers or flags, and no string of more than 64 characters (the signal names), is reachable", () => {
     const s = new EspruinoStandIn(board, { code: exposeTopLevel(build.code), propertyNames: build.propertyNames }, { seed: 7, initialSocPct: 50, ambientCelsius: 25 });
     for (let k = 0; k < 20; k++) s.step(0, board.tickMs);
     const global = vm.runInContext("global", s.context) as object;
@@ -122,6 +156,7 @@ describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the built firmwa
       if (Array.isArray(v) && v.length > 9 && (v as unknown[]).every((e) => typeof e === "number" || typeof e === "boolean")) long.push(`${path} [${v.length}]`);
       for (const k of Object.getOwnPropertyNames(v)) {
         const d = Object.getOwnPropertyDescriptor(v, k);
+        if (d !== undefined && "value" in d && typeof d.value === "string" && d.value.length > 64) long.push(`${path}.${k} "${d.value.slice(0, 20)}…" (${d.value.length})`);
         if (d !== undefined && "value" in d) walk(d.value, `${path}.${k}`);
       }
     };
@@ -138,9 +173,10 @@ describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the built firmwa
     expect(names.filter((n) => taken.has(n))).toEqual([]);
   });
 
-  it("holds the same JsVars after 100 and 3,000 ticks: nothing allocated per tick stays", () => {
+  it("holds the same structure after 100 and 3,000 ticks: nothing allocated per tick stays", () => {
     const b = boardBudget(board, build, [100, 3000]);
-    expect(b.afterTicks[1].estimate.total).toBe(b.afterTicks[0].estimate.total);
+    // Values move across the reference range (a JsVar more or less), the structure does not.
+    expect(structureVars(b.afterTicks[1].estimate)).toBe(structureVars(b.afterTicks[0].estimate));
     expect(b.afterTicks[0].estimate.total).toBeGreaterThan(1000);
   });
 });
