@@ -20,7 +20,7 @@ import { buildEspruino } from "./build";
 import { bootCodeUpload } from "./espruino-upload";
 import { recordLength } from "../firmware/persist-record";
 import { boardBudget, budgetLines } from "./espruino-budget";
-import { callFloorMicros, callsPerTick } from "./espruino-time";
+import { callFloorMicros, tickWork, tokenMicros } from "./espruino-time";
 import { luaHeap } from "./lua-heap";
 
 /** The persisted state file in Storage: the record plus a Storage file header, taken as 32 bytes (an assumption, not in espruino.md). */
@@ -142,7 +142,17 @@ async function main(): Promise<void> {
       );
       // Steady-state JsVars of the built bundle (espruino.md §6 cost model) after 100 and 10,000 ticks: equal when nothing is allocated per tick.
       const budget = boardBudget(board, built, [100, 10000]);
-      const time = { coreMicros: core.micros, tickMicros: shellMicros, callsPerTick: await callsPerTick(board, built, 500), callFloorMicros: callFloorMicros(board.mcu.clockMhz), tickMs: board.tickMs, clockMhz: board.mcu.clockMhz };
+      const work = await tickWork(board, built, 500);
+      const time = {
+        coreMicros: core.micros,
+        tickMicros: shellMicros,
+        callsPerTick: work.calls,
+        callFloorMicros: callFloorMicros(board.mcu.clockMhz),
+        tokensPerTick: work.tokens,
+        tokenMicros: tokenMicros(board.mcu.clockMhz),
+        tickMs: board.tickMs,
+        clockMhz: board.mcu.clockMhz,
+      };
       for (const line of budgetLines(budget, board.pack.seriesCount, time)) console.log(`  ${line}`);
     }
   }
