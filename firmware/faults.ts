@@ -224,6 +224,15 @@ export function evaluateFaults(t: FaultTable, f: FaultState, log: EventLog, chip
   for (let id = 0; id < faultCount; id++) {
     const byChip = chip[id];
     if (t.available[id] || byChip) {
+      // A quiet row, nearly every row of nearly every tick: no chip flag, both tiers clear with
+      // empty counters, the value short of both levels. Both tiers would count 0 down to 0 and do
+      // nothing else, so they are skipped: on Espruino, which runs the code token by token,
+      // that is most of the fault table's time (scripts/espruino-time.ts).
+      if (!byChip && !f.warnActive[id] && !f.faultActive[id] && f.warnCounterMs[id] === 0 && f.faultCounterMs[id] === 0) {
+        const v = t.value[id];
+        const above = rowAbove[id];
+        if (above ? v < t.warnLevel[id] && v < t.faultLevel[id] : v > t.warnLevel[id] && v > t.faultLevel[id]) continue;
+      }
       warnTier(t, f, log, id, byChip, dtMs, nowMs);
       if (faultTier(t, f, log, id, byChip, clear, dtMs, nowMs) && tripped < 0) tripped = id;
     }

@@ -33,6 +33,44 @@ export class FramePool {
   }
 }
 
+/**
+ * The first `count` bytes of a driver's buffer as a Uint8Array of exactly that length, sharing its
+ * memory: what send and writeTo take, with no copy. The drivers' buffers are byteArrays, Uint8Arrays
+ * on Espruino (hal/espruino/alloc.ts), and each driver passes the same buffer every time, so one
+ * view per length, made the first time, serves every later frame. A copy loop would run about 12
+ * tokens a byte, and Espruino's time goes by the token (scripts/espruino-time.ts): on an LTC681x
+ * board, most of a tick. `of` answers undefined for anything else (another buffer at a length
+ * already seen, a plain array), and the caller copies then.
+ */
+export class ByteViews {
+  private readonly byLength: (Uint8Array | undefined)[] = [];
+
+  of(data: number[], count: number): Uint8Array | undefined {
+    const bytes = data as unknown as Uint8Array;
+    if (!(bytes instanceof Uint8Array) || count > bytes.length) return undefined;
+    const view = this.byLength[count];
+    if (view === undefined) {
+      const made = new Uint8Array(bytes.buffer, bytes.byteOffset, count);
+      this.byLength[count] = made;
+      return made;
+    }
+    return view.buffer === bytes.buffer && view.byteOffset === bytes.byteOffset ? view : undefined;
+  }
+}
+
+/**
+ * `answer` into `into`: with the typed array's own set when `into` is a Uint8Array (native, one
+ * call) and the answer has the length asked for, else byte by byte, 0xFF past its end.
+ */
+function receiveInto(answer: EspruinoBytes, into: number[], count: number): void {
+  const bytes = into as unknown as Uint8Array;
+  if (bytes instanceof Uint8Array && answer.length === count && count <= bytes.length) {
+    bytes.set(answer as unknown as Uint8Array);
+    return;
+  }
+  for (let i = 0; i < count; i++) into[i] = i < answer.length ? answer[i] & 0xff : 0xff;
+}
+
 /** Which device last set a shared SPI bus up: devices with another mode or clock set it again. */
 export interface SpiBusState {
   spi: EspruinoSpi;
@@ -40,6 +78,8 @@ export interface SpiBusState {
 }
 
 export class EspruinoSpiDevice implements SpiDevice {
+  private readonly views = new ByteViews();
+
   constructor(
     private readonly bus: SpiBusState,
     private readonly setup: EspruinoSpiSetup,
@@ -53,14 +93,10 @@ export class EspruinoSpiDevice implements SpiDevice {
       this.bus.spi.setup(this.setup);
       this.bus.active = this.setup;
     }
-    // pool.copy written out once the frame exists: SPI runs tens of frames a tick on an LTC681x,
-    // and a call costs far more than the copy on Espruino (scripts/espruino-time.ts).
-    let frame = this.pool.byLength[count];
-    if (frame === undefined) frame = this.pool.frame(count);
-    for (let i = 0; i < count; i++) frame[i] = transmit[i] & 0xff;
+    let frame = this.views.of(transmit, count);
+    if (frame === undefined) frame = this.pool.copy(transmit, count);
     // One send per frame keeps CS low for the whole frame (§7 SPI).
-    const answer: EspruinoBytes = this.bus.spi.send(frame, this.select);
-    for (let i = 0; i < count; i++) receive[i] = i < answer.length ? answer[i] & 0xff : 0xff;
+    receiveInto(this.bus.spi.send(frame, this.select), receive, count);
   }
 }
 
@@ -85,6 +121,7 @@ export function i2cErrorStatus(e: unknown): I2cStatus {
 export class EspruinoI2cBus implements I2cBus {
   /** One repeated-start target, its address set per call. */
   private readonly target: EspruinoI2cTarget = { address: 0, stop: false };
+  private readonly views = new ByteViews();
 
   constructor(
     private readonly i2c: EspruinoI2c,
@@ -92,8 +129,10 @@ export class EspruinoI2cBus implements I2cBus {
   ) {}
 
   write(address: number, data: number[], count: number): I2cStatus {
+    let frame = this.views.of(data, count);
+    if (frame === undefined) frame = this.pool.copy(data, count);
     try {
-      this.i2c.writeTo(address, this.pool.copy(data, count));
+      this.i2c.writeTo(address, frame);
     } catch (e) {
       return i2cErrorStatus(e);
     }
@@ -102,8 +141,7 @@ export class EspruinoI2cBus implements I2cBus {
 
   read(address: number, into: number[], count: number): I2cStatus {
     try {
-      const answer = this.i2c.readFrom(address, count);
-      for (let i = 0; i < count; i++) into[i] = answer[i] & 0xff;
+      receiveInto(this.i2c.readFrom(address, count), into, count);
     } catch (e) {
       return i2cErrorStatus(e);
     }
@@ -112,15 +150,12 @@ export class EspruinoI2cBus implements I2cBus {
 
   writeRead(address: number, data: number[], writeCount: number, into: number[], readCount: number): I2cStatus {
     this.target.address = address;
-    // pool.copy written out, as in EspruinoSpiDevice.transfer: every AFE read of every tick passes here.
-    let frame = this.pool.byLength[writeCount];
-    if (frame === undefined) frame = this.pool.frame(writeCount);
-    for (let i = 0; i < writeCount; i++) frame[i] = data[i] & 0xff;
+    let frame = this.views.of(data, writeCount);
+    if (frame === undefined) frame = this.pool.copy(data, writeCount);
     try {
       // The register-pointer read: write without stop, then read after a repeated start (§7 I2C).
       this.i2c.writeTo(this.target, frame);
-      const answer = this.i2c.readFrom(address, readCount);
-      for (let i = 0; i < readCount; i++) into[i] = answer[i] & 0xff;
+      receiveInto(this.i2c.readFrom(address, readCount), into, readCount);
     } catch (e) {
       return i2cErrorStatus(e);
     }

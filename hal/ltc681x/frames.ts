@@ -25,6 +25,12 @@ export class Ltc681xFrames {
   private readonly spi: SpiDevice;
   private readonly devices: number;
   private readonly readLength: number;
+  /**
+   * A write left data bytes in `tx` after the command: the next read or poll pads with 0xFF
+   * again. Only then: filling 8·devices bytes before every read costs about 12 tokens a byte on
+   * Espruino (scripts/espruino-time.ts), and writes are rare (configuration, balancing changes).
+   */
+  private padDirty = false;
 
   constructor(spi: SpiDevice, devices: number) {
     this.spi = spi;
@@ -67,7 +73,15 @@ export class Ltc681xFrames {
       for (let i = 0; i < groupBytes; i++) this.tx[at + i] = data[groupBytes * d + i];
       putPec(this.tx, at, groupBytes);
     }
+    this.padDirty = true;
     this.spi.transfer(this.tx, this.rx, this.readLength);
+  }
+
+  /** 0xFF after the command, as far as a poll frame or a read frame reaches, if a write left data there. */
+  private pad(): void {
+    if (!this.padDirty) return;
+    for (let i = commandBytes; i < this.tx.length; i++) this.tx[i] = 0xff;
+    this.padDirty = false;
   }
 
   /**
@@ -76,7 +90,7 @@ export class Ltc681xFrames {
    */
   read(code: number): number {
     this.putCommand(code);
-    for (let i = commandBytes; i < this.readLength; i++) this.tx[i] = 0xff;
+    this.pad();
     this.spi.transfer(this.tx, this.rx, this.readLength);
     let bad = 0;
     for (let d = 0; d < this.devices; d++) {
@@ -104,7 +118,7 @@ export class Ltc681xFrames {
   poll(maxPolls: number): boolean {
     const count = commandBytes + pollBytes;
     this.putCommand(Command.pladc);
-    for (let i = commandBytes; i < count; i++) this.tx[i] = 0xff;
+    this.pad();
     for (let p = 0; p < maxPolls; p++) {
       this.spi.transfer(this.tx, this.rx, count);
       if (this.rx[count - 1] !== 0) return true;

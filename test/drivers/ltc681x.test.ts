@@ -49,6 +49,22 @@ describe("LTC681x command frames on the wire (§1.2–§1.4)", () => {
     expect(f).toHaveLength(3);
   });
 
+  it("clocks 0xFF after the command of a read or a poll, also right after a write left data in the frame", () => {
+    const recorder = new Recorder({ frame: () => undefined });
+    const frames = new Ltc681xFrames(new SimSpiDevice(recorder), 2);
+    frames.read(Command.rdcva);
+    frames.write(Command.wrcfga, hex("FC 52 27 A0 00 00 FC 52 27 A0 00 00"));
+    frames.read(Command.rdcfga);
+    frames.poll(1);
+    frames.read(Command.rdcvb);
+    const after = recorder.frames.map((f) => f.mosi.slice(4));
+    expect(after[0]).toEqual(new Array(16).fill(0xff));
+    expect(after[1]).not.toEqual(new Array(16).fill(0xff));
+    expect(after[2]).toEqual(new Array(16).fill(0xff));
+    expect(after[3]).toEqual(new Array(32).fill(0xff));
+    expect(after[4]).toEqual(new Array(16).fill(0xff));
+  });
+
   it("writes group B on the LTC6813 with WRCFGB 00 24 B1 9E and reads it back", () => {
     const bench = new Bench({ variant: "ltc6813", cellsPerDevice: [18], thermistorsPerDevice: [0] });
     expect(bench.afe.start(0)).toBe(true);
