@@ -43,11 +43,11 @@ export type { Ltc681xOptions, Ltc681xVariant } from "./options";
 const cellGroups: number[] = [Command.rdcva, Command.rdcvb, Command.rdcvc, Command.rdcvd, Command.rdcve, Command.rdcvf];
 
 /**
- * PLADC frames before a conversion counts as hung: 64 × 36 bytes ≈ 18 ms at 1 MHz (more at a
+ * PLADC frames before a conversion counts as hung: 16 × 132 bytes ≈ 17 ms at 1 MHz (more at a
  * slower clock), about three times the slowest conversion used here (ADAX of all GPIOs on the
  * LTC6813, 3.9 ms on the 6811 per the §1.6 table, more for the 6813's nine GPIOs).
  */
-const maxPolls = 64;
+const maxPolls = 16;
 
 /** A 2nd-reference reading outside 2.5..3.5 V means the GPIO readings cannot be trusted (§1.5). */
 const referenceMinCode = 25000;

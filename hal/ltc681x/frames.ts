@@ -14,9 +14,11 @@ import { pec15, pecMatches, putPec } from "./pec";
 
 /**
  * Bytes clocked after PLADC in one poll frame. The chain answers 0x00 while converting and 0xFF
- * once done (§1.6); 32 bytes at 1 MHz take 256 µs, a fraction of a 2.3–3.5 ms conversion.
+ * once done (§1.6). 128 bytes at 1 MHz take about 1 ms: a 2.3–3.9 ms conversion is seen done
+ * within 2–4 frames, and each frame is one native send, while a poll costs ~190 tokens of
+ * interpretation on Espruino (scripts/espruino-time.ts) however short it is.
  */
-export const pollBytes = 32;
+export const pollBytes = 128;
 
 export class Ltc681xFrames {
   /** Bytes of the last frame as received; data of device d starts at commandBytes + 8·d. */

@@ -3,7 +3,7 @@ import { AfeStatus } from "../../hal/afe";
 // The LTC6811-1 / LTC6813-1 driver against its bus-level emulator, asserting raw bytes at the
 // fact sheet's addresses (afe-chips.md §1) and the readings the firmware gets.
 import { describe, expect, it } from "vitest";
-import { Ltc681xFrames } from "../../hal/ltc681x/frames";
+import { Ltc681xFrames, pollBytes } from "../../hal/ltc681x/frames";
 import { Command, Conversion, Field, mode7kHz } from "../../hal/ltc681x/registers";
 import { ntcDeciC, ntcRatioCentiPct, ntcTemperatureDeciC, ntcRatioCentiPctOf, ntcBetaK, ntcPullupOhms, ntcR25Ohms } from "../../hal/ntc";
 import { Ltc681x } from "../../hal/ltc681x/driver";
@@ -61,7 +61,7 @@ describe("LTC681x command frames on the wire (§1.2–§1.4)", () => {
     expect(after[0]).toEqual(new Array(16).fill(0xff));
     expect(after[1]).not.toEqual(new Array(16).fill(0xff));
     expect(after[2]).toEqual(new Array(16).fill(0xff));
-    expect(after[3]).toEqual(new Array(32).fill(0xff));
+    expect(after[3]).toEqual(new Array(pollBytes).fill(0xff));
     expect(after[4]).toEqual(new Array(16).fill(0xff));
   });
 
