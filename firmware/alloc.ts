@@ -31,6 +31,16 @@ export function smallIntArray(length: number, value: number): number[] {
 }
 
 /**
+ * An array of `length` integers within ±2^31, all `value`: levels, delays, counters, codes and
+ * identifiers. An Espruino build stores them in an Int32Array (4 bytes a value instead of a
+ * Float64Array's 8), which would wrap a larger value and truncate a fraction: never a time in ms
+ * since start (it passes 2^31 after 24.8 days), a growing sum, or a value that may be NaN.
+ */
+export function intArray(length: number, value: number): number[] {
+  return numberArray(length, value);
+}
+
+/**
  * An array of `length` bytes (integers 0..255), all `value`. The caller stores only bytes: an
  * Espruino build holds them in a Uint8Array, which would wrap anything else.
  */

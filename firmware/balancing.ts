@@ -20,7 +20,7 @@
 // Selection allocates nothing and does not sort: repeated maximum scans over the preallocated
 // `candidate` scratch, at most maxCells scans of seriesCount cells per tick.
 import type { BalanceState, Measurements, RunConfig } from "./types";
-import { booleanArray, numberArray } from "./alloc";
+import { booleanArray, intArray } from "./alloc";
 
 /** Candidate marks in BalanceState.candidate. */
 const NOT_CANDIDATE = 0;
@@ -28,7 +28,7 @@ const MAY_START = 1;
 const MAY_CONTINUE = 2;
 
 export function createBalanceState(cells: number): BalanceState {
-  return { active: booleanArray(cells, false), count: 0, candidate: numberArray(cells, NOT_CANDIDATE) };
+  return { active: booleanArray(cells, false), count: 0, candidate: intArray(cells, NOT_CANDIDATE) };
 }
 
 function allOff(bal: BalanceState): void {

@@ -3,7 +3,7 @@
 // loop writes four numbers and allocates nothing. When full, the oldest entry is overwritten; the
 // `total` counter lets a reader (telemetry, the simulator) tell which events it has not seen yet
 // and how many it missed.
-import { numberArray, smallIntArray } from "./alloc";
+import { intArray, numberArray, smallIntArray } from "./alloc";
 import type { EventLog } from "./types";
 
 /** An empty log holding at most `size` events (size ≥ 1; validateConfig asks for ≥ 4). */
@@ -13,7 +13,7 @@ export function createEventLog(size: number): EventLog {
     timeMs: numberArray(n, 0),
     // EventKind and cause codes are small; value can be any quantity, timeMs grows for ever.
     kind: smallIntArray(n, 0),
-    value: numberArray(n, 0),
+    value: intArray(n, 0),
     cause: smallIntArray(n, 0),
     next: 0,
     count: 0,

@@ -11,7 +11,7 @@
 // data neither trips nor releases. Missing data is itself a row (afeComm, the sensor rows), so
 // losing a measurement cannot silence protection for longer than that row's delay (prior-art §10
 // item 5).
-import { booleanArray, flagsOf, numberArray } from "./alloc";
+import { booleanArray, flagsOf, intArray, numberArray } from "./alloc";
 import { FaultId, faultCount } from "./fault-ids";
 import { logEvent } from "./events";
 import { EventKind, FaultCause } from "./types";
@@ -79,12 +79,12 @@ function conditionDelayMs(conf: PackConfig, id: number): number {
  */
 export function compileFaultTable(conf: PackConfig): FaultTable {
   const t: FaultTable = {
-    warnLevel: numberArray(faultCount, 1),
-    faultLevel: numberArray(faultCount, 1),
-    hysteresis: numberArray(faultCount, 0),
-    warnHysteresis: numberArray(faultCount, 0),
-    warnDelayMs: numberArray(faultCount, 0),
-    faultDelayMs: numberArray(faultCount, 0),
+    warnLevel: intArray(faultCount, 1),
+    faultLevel: intArray(faultCount, 1),
+    hysteresis: intArray(faultCount, 0),
+    warnHysteresis: intArray(faultCount, 0),
+    warnDelayMs: intArray(faultCount, 0),
+    faultDelayMs: intArray(faultCount, 0),
     latch: booleanArray(faultCount, false),
     value: numberArray(faultCount, 0),
     available: booleanArray(faultCount, false),
@@ -114,8 +114,8 @@ export function createFaultState(): FaultState {
   return {
     warnActive: booleanArray(faultCount, false),
     faultActive: booleanArray(faultCount, false),
-    warnCounterMs: numberArray(faultCount, 0),
-    faultCounterMs: numberArray(faultCount, 0),
+    warnCounterMs: intArray(faultCount, 0),
+    faultCounterMs: intArray(faultCount, 0),
     latched: booleanArray(faultCount, false),
     byChip: booleanArray(faultCount, false),
   };

@@ -3,7 +3,7 @@
 // (firmware/ems/link.ts mutates it; nothing is allocated per frame or per tick).
 import { createCanFrame } from "../../hal/can";
 import type { CanFrame } from "../../hal/can";
-import { numberArray } from "../alloc";
+import { intArray, numberArray } from "../alloc";
 import { RequestedMode } from "../types";
 import type { EventLog } from "../types";
 import { EmsMode, commandCount, commandResultCount } from "./commands";
@@ -143,9 +143,9 @@ export function createEmsState(conf: EmsConfig, log: EventLog | undefined): EmsS
     aliveSeen: false,
     lastAliveMs: 0,
     validRun: 0,
-    lastCounter: numberArray(commandCount, -1),
+    lastCounter: intArray(commandCount, -1),
     lastCounterMs: numberArray(commandCount, 0),
-    resultCount: numberArray(commandResultCount, 0),
+    resultCount: intArray(commandResultCount, 0),
     refusedTotal: 0,
     lastResult: -1,
     keepAlives: 0,

@@ -7,7 +7,7 @@
 // order, so a full controller delays frames but never reorders or drops the set.
 import { CanStatus, createCanFrame } from "../../hal/can";
 import type { CanFrame, CanPort } from "../../hal/can";
-import { numberArray } from "../alloc";
+import { intArray, numberArray } from "../alloc";
 import type { RunConfig } from "../types";
 import { encodeBmsFrame, frameGroups } from "./encode";
 import type { EmsSource } from "./encode";
@@ -43,11 +43,11 @@ function add(s: EmsSchedule, conf: RunConfig, id: number, at: number): number {
 export function createEmsSchedule(conf: RunConfig, pylon: boolean): EmsSchedule {
   const n = pylon ? 15 : 13;
   const s: EmsSchedule = {
-    ids: numberArray(n, 0),
-    periodMs: numberArray(n, 0),
-    groups: numberArray(n, 0),
+    ids: intArray(n, 0),
+    periodMs: intArray(n, 0),
+    groups: intArray(n, 0),
     nextMs: numberArray(n, -1),
-    pending: numberArray(n, -1),
+    pending: intArray(n, -1),
     frame: createCanFrame(),
     sent: 0,
     deferred: 0,

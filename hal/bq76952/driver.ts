@@ -22,7 +22,7 @@
 // host's last FET commands again, so after a lost link the caller commands them anew at once.
 import { AfeStatus } from "../afe";
 import type { Afe, AfeChipFaults, AfeDiagnostics, AfeLimits, AfeReading } from "../afe";
-import { numberArray } from "../../firmware/alloc";
+import { intArray } from "../../firmware/alloc";
 import { Bq76952Interface, Transfer } from "./interface";
 import { type Bq76952Options, defaultFullScanStaleMs, defaultHostWatchdogS, validateOptions } from "./options";
 import { Bq76952Setup } from "./setup";
@@ -77,7 +77,7 @@ export class Bq76952 implements Afe {
     this.io = new Bq76952Interface(options.bus, options.address, options.crc);
     this.cellCount = options.cells;
     this.temperatureCount = options.thermistors;
-    this.channels = numberArray(options.cells, 0);
+    this.channels = intArray(options.cells, 0);
     for (let i = 0; i < options.cells; i++) {
       if (options.cellChannels !== undefined) this.channels[i] = options.cellChannels[i];
       else this.channels[i] = i + 1;

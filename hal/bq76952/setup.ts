@@ -4,7 +4,7 @@
 // actions, the host watchdog, and the protection limits. Limits are kept as codes so start() can
 // write them again after a reset.
 import type { AfeLimits } from "../afe";
-import { numberArray } from "../../firmware/alloc";
+import { intArray } from "../../firmware/alloc";
 import { Bq76952Interface, Transfer } from "./interface";
 import {
   cellThresholdCode,
@@ -99,7 +99,7 @@ export class Bq76952Setup {
     this.thermistors = thermistors;
     this.shuntMicroOhm = shuntMicroOhm;
     this.hostWatchdogS = hostWatchdogS;
-    this.codes = numberArray(codeCount, 0);
+    this.codes = intArray(codeCount, 0);
   }
 
   /** Codes for `limits`, and their dequantised values into `applied`; false if out of range. */

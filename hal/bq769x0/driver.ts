@@ -15,7 +15,7 @@
 // allocated in the constructor; measure() allocates nothing and never throws.
 import { AfeStatus } from "../afe";
 import type { Afe, AfeChipFaults, AfeDiagnostics, AfeLimits, AfeReading } from "../afe";
-import { numberArray } from "../../firmware/alloc";
+import { intArray } from "../../firmware/alloc";
 import { divRound } from "../../firmware/intmath";
 import { Bq769x0Interface, Transfer } from "./interface";
 import { type Bq769x0Options, cellBalBytes, groupsOf, mapCells, validateOptions } from "./options";
@@ -75,19 +75,19 @@ export class Bq769x0 implements Afe {
     this.groups = groupsOf(options.variant);
     this.cellCount = options.cells;
     this.temperatureCount = options.thermistors;
-    this.inputOf = numberArray(options.cells, 0);
-    this.groupOf = numberArray(options.cells, 0);
+    this.inputOf = intArray(options.cells, 0);
+    this.groupOf = intArray(options.cells, 0);
     mapCells(options.cells, this.groups, this.inputOf, this.groupOf);
     this.shuntMicroOhm = options.shuntMicroOhm;
     this.pecErrorLimit = options.pecErrorLimit;
     this.balancingMaxCells = options.balancingMaxCells;
     this.tempSel = options.thermistors > 0;
     this.diagnostics = { pecErrors: 0, consecutiveFailures: 0, commLost: false };
-    this.cellBal = numberArray(3, 0);
-    this.protectBytes = numberArray(protectRegisterCount, 0);
-    this.scratch = numberArray(protectRegisterCount, 0);
-    this.cellCode = numberArray(options.cells, 0);
-    this.tsCode = numberArray(options.thermistors, 0);
+    this.cellBal = intArray(3, 0);
+    this.protectBytes = intArray(protectRegisterCount, 0);
+    this.scratch = intArray(protectRegisterCount, 0);
+    this.cellCode = intArray(options.cells, 0);
+    this.tsCode = intArray(options.thermistors, 0);
   }
 
   private sync(ok: boolean): boolean {

@@ -37,6 +37,11 @@ export function smallIntArray(length: number, value: number): number[] {
   return new Int16Array(length).fill(value) as unknown as number[];
 }
 
+/** `length` integers within ±2^31, all `value`: 4 bytes each. */
+export function intArray(length: number, value: number): number[] {
+  return new Int32Array(length).fill(value) as unknown as number[];
+}
+
 /** `length` bytes (0..255), all `value`: 1 byte each. */
 export function byteArray(length: number, value: number): number[] {
   return new Uint8Array(length).fill(value) as unknown as number[];

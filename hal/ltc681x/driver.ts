@@ -12,7 +12,7 @@
 // Everything a measurement uses is allocated in the constructor; measure() allocates nothing.
 import { AfeStatus } from "../afe";
 import type { Afe, AfeChipFaults, AfeDiagnostics, AfeLimits, AfeReading } from "../afe";
-import { booleanArray, byteArray, numberArray } from "../../firmware/alloc";
+import { booleanArray, byteArray, intArray } from "../../firmware/alloc";
 import { divRound } from "../../firmware/intmath";
 import { ntcDeciC, ntcRatioCentiPctOf } from "../ntc";
 import { Ltc681xFrames } from "./frames";
@@ -98,10 +98,10 @@ export class Ltc681x implements Afe {
     this.devices = devices;
     this.groupB = options.variant === "ltc6813";
     this.frames = new Ltc681xFrames(options.spi, devices);
-    this.cellsPerDevice = numberArray(devices, 0);
-    this.firstCell = numberArray(devices, 0);
-    this.thermistorsPerDevice = numberArray(devices, 0);
-    this.firstThermistor = numberArray(devices, 0);
+    this.cellsPerDevice = intArray(devices, 0);
+    this.firstCell = intArray(devices, 0);
+    this.thermistorsPerDevice = intArray(devices, 0);
+    this.firstThermistor = intArray(devices, 0);
     let cells = 0;
     let thermistors = 0;
     let mostCells = 0;
@@ -128,10 +128,10 @@ export class Ltc681x implements Afe {
     this.dcc = booleanArray(cells, false);
     this.cfgA = byteArray(groupBytes * devices, 0);
     this.cfgB = byteArray(groupBytes * devices, 0);
-    this.cellCode = numberArray(cells, 0);
-    this.pullUpCode = numberArray(cells, 0);
-    this.pullDownCode = numberArray(cells, 0);
-    this.gpioCode = numberArray(thermistors, 0);
+    this.cellCode = intArray(cells, 0);
+    this.pullUpCode = intArray(cells, 0);
+    this.pullDownCode = intArray(cells, 0);
+    this.gpioCode = intArray(thermistors, 0);
   }
 
   /** Wake the chain, write the configuration and read it back. */

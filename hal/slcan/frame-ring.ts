@@ -6,7 +6,7 @@
 // Frames are kept in columns (identifier, flags and length, data bytes) rather than one object
 // per slot: on Espruino a frame object costs ~28 JsVars, a slot in the columns ~1.5
 // (../../../shared/reference/espruino.md §6; the columns are typed arrays there, firmware/alloc.ts).
-import { byteArray, numberArray, smallIntArray } from "../../firmware/alloc";
+import { byteArray, intArray, smallIntArray } from "../../firmware/alloc";
 import { createCanFrame, type CanFrame } from "../can";
 
 const flagExtended = 16;
@@ -31,7 +31,7 @@ export class FrameRing {
       throw new Error("FrameRing capacity: must be an integer >= 1");
     }
     this.capacity = capacity;
-    this.ids = numberArray(capacity, 0);
+    this.ids = intArray(capacity, 0);
     this.flags = smallIntArray(capacity, 0);
     this.bytes = byteArray(8 * capacity, 0);
   }
