@@ -30,6 +30,18 @@ export function smallIntArray(length: number, value: number): number[] {
   return numberArray(length, value);
 }
 
+/** The range tinyIntArray holds (an Int8Array on Espruino). */
+export const tinyIntMin = -128;
+export const tinyIntMax = 127;
+
+/**
+ * An array of `length` integers in tinyIntMin..tinyIntMax, all `value`. The caller keeps every
+ * value in range: an Espruino build stores them in an Int8Array, which would wrap one outside.
+ */
+export function tinyIntArray(length: number, value: number): number[] {
+  return numberArray(length, value);
+}
+
 /**
  * An array of `length` integers within ±2^31, all `value`: levels, delays, counters, codes and
  * identifiers. An Espruino build stores them in an Int32Array (4 bytes a value instead of a

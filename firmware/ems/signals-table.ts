@@ -12,11 +12,12 @@
 // Parallel columns made once (no Map, no objects per row: espruino.md §3, lua.md §4), filled as
 // the row modules load; rows are addressed by the index the add functions return. Every value is
 // a small integer, so the columns are smallIntArray (an Int16Array on Espruino: 2 bytes a value
-// instead of 2 JsVars, espruino.md §6). The names are one string, held apart from the columns
+// instead of 2 JsVars, espruino.md §6), or tinyIntArray (an Int8Array) where a value is a bit
+// position, a width, a multiplexor value or an instance count. The names are one string, held apart from the columns
 // (signalNames): only the row builders and tests read them, so on Espruino, where the build
 // releases what the running BMS cannot reach (scripts/espruino-release.ts), their ~1,700
 // characters (~170 JsVars) go once the rows are made.
-import { smallIntArray, smallIntMax, smallIntMin } from "../alloc";
+import { smallIntArray, smallIntMax, smallIntMin, tinyIntArray, tinyIntMax, tinyIntMin } from "../alloc";
 import { clampRaw, getSignal, putSignal } from "./pack";
 
 /** `mux` of a signal present in every frame of its id. */
@@ -25,7 +26,7 @@ export const muxNone = -1;
 export const muxSwitch = -2;
 
 /** Rows the columns hold: the two profiles have 111; the load fails naming the row beyond this. */
-export const signalRowCapacity = 128;
+export const signalRowCapacity = 112;
 
 /** Separates the names in SignalNames.text (not a character of a DBC name). */
 const nameSeparator = ",";
@@ -58,16 +59,16 @@ export interface SignalTable {
 export const signalTable: SignalTable = {
   rows: 0,
   frame: smallIntArray(signalRowCapacity, 0),
-  start: smallIntArray(signalRowCapacity, 0),
-  length: smallIntArray(signalRowCapacity, 0),
-  signed: smallIntArray(signalRowCapacity, 0),
+  start: tinyIntArray(signalRowCapacity, 0),
+  length: tinyIntArray(signalRowCapacity, 0),
+  signed: tinyIntArray(signalRowCapacity, 0),
   factorNum: smallIntArray(signalRowCapacity, 0),
   factorDen: smallIntArray(signalRowCapacity, 0),
   unitsPerRaw: smallIntArray(signalRowCapacity, 0),
   offset: smallIntArray(signalRowCapacity, 0),
-  mux: smallIntArray(signalRowCapacity, 0),
-  count: smallIntArray(signalRowCapacity, 0),
-  perMux: smallIntArray(signalRowCapacity, 0),
+  mux: tinyIntArray(signalRowCapacity, 0),
+  count: tinyIntArray(signalRowCapacity, 0),
+  perMux: tinyIntArray(signalRowCapacity, 0),
 };
 
 export interface SignalNames {
@@ -78,9 +79,9 @@ export interface SignalNames {
 /** The names of signalTable's rows. */
 export const signalNames: SignalNames = { text: "" };
 
-/** Is `v` an integer the columns hold? */
-function fits(v: number): boolean {
-  return v >= smallIntMin && v <= smallIntMax && Math.floor(v) === v;
+/** Is `v` an integer in low..high? */
+function fits(v: number, low: number, high: number): boolean {
+  return v >= low && v <= high && Math.floor(v) === v;
 }
 
 /** Appends a row and returns its index; throws, adding nothing, when a value does not fit. */
@@ -89,9 +90,13 @@ export function addRow(frame: number, name: string, start: number, length: numbe
   const row = t.rows;
   if (row >= signalRowCapacity) throw new Error("signal " + name + ": more than " + signalRowCapacity + " rows (signalRowCapacity)");
   if (name.indexOf(nameSeparator) >= 0) throw new Error("signal " + name + ": a name holds no '" + nameSeparator + "'");
-  const values = [frame, start, length, factorNum, factorDen, unitsPerRaw, mux, count, perMux];
-  for (let k = 0; k < values.length; k++) {
-    if (!fits(values[k])) throw new Error("signal " + name + ": value " + values[k] + " is not an integer in " + smallIntMin + ".." + smallIntMax);
+  const wide = [frame, factorNum, factorDen, unitsPerRaw];
+  for (let k = 0; k < wide.length; k++) {
+    if (!fits(wide[k], smallIntMin, smallIntMax)) throw new Error("signal " + name + ": value " + wide[k] + " is not an integer in " + smallIntMin + ".." + smallIntMax);
+  }
+  const narrow = [start, length, mux, count, perMux];
+  for (let k = 0; k < narrow.length; k++) {
+    if (!fits(narrow[k], tinyIntMin, tinyIntMax)) throw new Error("signal " + name + ": value " + narrow[k] + " is not an integer in " + tinyIntMin + ".." + tinyIntMax);
   }
   t.frame[row] = frame;
   signalNames.text = row === 0 ? name : signalNames.text + nameSeparator + name;

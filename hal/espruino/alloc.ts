@@ -7,7 +7,7 @@
 // callers only index, assign and read `length` (the contract of firmware/alloc.ts).
 // The range constants are firmware/alloc.ts's own, re-exported (the build links the original for
 // this module's import only).
-export { smallIntMax, smallIntMin } from "../../firmware/alloc";
+export { smallIntMax, smallIntMin, tinyIntMax, tinyIntMin } from "../../firmware/alloc";
 
 /** A number array of `length` elements, all `value`. */
 export function numberArray(length: number, value: number): number[] {
@@ -35,6 +35,11 @@ export function flagsOf(values: boolean[]): boolean[] {
 /** `length` integers in smallIntMin..smallIntMax, all `value`: 2 bytes each. */
 export function smallIntArray(length: number, value: number): number[] {
   return new Int16Array(length).fill(value) as unknown as number[];
+}
+
+/** `length` integers in tinyIntMin..tinyIntMax, all `value`: 1 byte each. */
+export function tinyIntArray(length: number, value: number): number[] {
+  return new Int8Array(length).fill(value) as unknown as number[];
 }
 
 /** `length` integers within ±2^31, all `value`: 4 bytes each. */

@@ -73,10 +73,11 @@ describe("the firmware's signal table against the DBC", () => {
     expect(compareTableWithDbc(t, db.data)).toEqual(["0x4a3 BalanceGroup: multiplexor -1 in the table, -2 in the DBC"]);
   });
 
-  it("refuses a row whose values do not fit the table's 16-bit columns, adding nothing", () => {
+  it("refuses a row whose values do not fit the table's 16-bit and 8-bit columns, adding nothing", () => {
     const rows = signalTable.rows;
     const names = signalNames.text;
-    expect(() => addRow(0x7ff, "TooFar", 0, 40000, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal TooFar: value 40000 is not an integer in -32768..32767/);
+    expect(() => addRow(0x7ff, "TooFar", 0, 8, false, 40000, 1, 1, muxNone, 1, 0)).toThrow(/signal TooFar: value 40000 is not an integer in -32768..32767/);
+    expect(() => addRow(0x7ff, "TooWide", 0, 200, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal TooWide: value 200 is not an integer in -128..127/);
     expect(() => addRow(0x7ff, "Half", 0.5, 8, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal Half: value 0.5/);
     expect(() => addRow(0x7ff, "A,B", 0, 8, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal A,B: a name holds no ','/);
     expect(signalTable.rows).toBe(rows);
