@@ -11,6 +11,8 @@ import { build, type BuildOptions, type Plugin } from "esbuild";
 import { atTopLevel, compact, lintOutput } from "./espruino-output";
 import { espruinoGlobalNames } from "./espruino-names";
 import { releasing, unusedAfterStart } from "./espruino-release";
+import { inlineHandles } from "./espruino-constants";
+import { exposeTopLevel, topLevel } from "./espruino-budget";
 import { EspruinoStandIn } from "../sim/espruino/standin";
 import { reservedCache, reservedProps } from "./mangle-props";
 import { ESLint, type Linter } from "eslint";
@@ -37,6 +39,8 @@ export interface EspruinoBuild {
   outputBytes: Record<string, number>;
   /** Top-level bindings the file sets to undefined once started (scripts/espruino-release.ts). */
   released: string[];
+  /** Top-level objects of load-time integers whose reads became numbers (scripts/espruino-constants.ts). */
+  inlined: string[];
 }
 
 export interface EspruinoBuildOptions {
@@ -174,6 +178,22 @@ function esbuildOptions(board: BoardDefinition, options: EspruinoBuildOptions, d
  * Top-level bindings of `code` that nothing can use after start-up: found by starting the file in
  * the Espruino stand-in for a few ticks (scripts/espruino-release.ts).
  */
+/**
+ * The file's top-level bindings after start-up and a few ticks in the stand-in, in two runs that
+ * differ in seed, charge and temperature (scripts/espruino-constants.ts).
+ */
+function startUpValues(board: BoardDefinition, code: string, propertyNames: Record<string, string | false>): Record<string, unknown>[] {
+  const runs = [
+    { seed: 1, initialSocPct: 50, ambientCelsius: 25 },
+    { seed: 2, initialSocPct: 80, ambientCelsius: 5 },
+  ];
+  return runs.map((r) => {
+    const s = new EspruinoStandIn(board, { code: exposeTopLevel(code), propertyNames }, r);
+    for (let k = 0; k < 10; k++) s.step(0, board.tickMs);
+    return topLevel(s.context);
+  });
+}
+
 async function unusedAfterStartUp(board: BoardDefinition, code: string, propertyNames: Record<string, string | false>): Promise<string[]> {
   const s = new EspruinoStandIn(board, { code, propertyNames }, { seed: 1, initialSocPct: 50, ambientCelsius: 25 });
   for (let k = 0; k < 10; k++) s.step(0, board.tickMs);
@@ -198,7 +218,10 @@ export async function buildEspruino(boardName: string, options: EspruinoBuildOpt
   const propertyNames = named.mangleCache ?? {};
   // The same names again (the cache pins them), now with the board's JSON keys renamed to match.
   const mangled = await build({ ...esbuildOptions(board, options, renameKeys(board, propertyNames)), ...mangling, mangleCache: propertyNames });
-  const code = atTopLevel(await compact(mangled.outputFiles[0].text, espruinoGlobalNames()));
+  const compacted = atTopLevel(await compact(mangled.outputFiles[0].text, espruinoGlobalNames()));
+  // Signal handles (row numbers made at load) become the numbers they are.
+  const handles = inlineHandles(compacted, startUpValues(board, compacted, propertyNames));
+  const code = handles.code;
   const unsafe = lintOutput(code);
   if (unsafe.length > 0) throw new Error(`board ${board.name}: the built file holds ${unsafe.length} construct(s) Espruino cannot run:\n  ${unsafe.join("\n  ")}`);
   const released = await unusedAfterStartUp(board, code, propertyNames);
@@ -208,7 +231,7 @@ export async function buildEspruino(boardName: string, options: EspruinoBuildOpt
     for (const [f, v] of Object.entries(out.inputs)) if (f in outputBytes) outputBytes[f] += v.bytesInOutput;
   }
   const shipped = releasing(code, released);
-  return { board: board.name, code: shipped, bytes: Buffer.byteLength(shipped), gzipBytes: gzipSync(shipped).length, inputs, outputBytes, propertyNames: mangled.mangleCache ?? propertyNames, released };
+  return { board: board.name, code: shipped, bytes: Buffer.byteLength(shipped), gzipBytes: gzipSync(shipped).length, inputs, outputBytes, propertyNames: mangled.mangleCache ?? propertyNames, released, inlined: handles.inlined };
 }
 
 /** A NodeMCU board is built by scripts/build-lua.ts when it exists. */

@@ -86,30 +86,33 @@ export function internalActive(active: boolean[]): boolean {
   return active[FaultId.cellSensor] || active[FaultId.temperatureSensor] || active[FaultId.currentSensor] || active[FaultId.stackMismatch] || active[FaultId.afeComm];
 }
 
-/** 0x359 (Pylon): protection flags from the fault tier, warning flags from the warning tier. */
+/**
+ * 0x359 (Pylon): protection flags from the fault tier, warning flags from the warning tier. The
+ * rows are read as pylonFlagsSig.x, never through an alias, here and in every encoder: the
+ * Espruino build then writes each row number into the file (scripts/espruino-constants.ts).
+ */
 export function encodePylonFlags(frame: CanFrame, out: Outputs, moduleCount: number): void {
   startFrame(frame, FrameId.pylonFlags);
   const d = frame.data;
   const f = out.faultActive;
   const w = out.warningActive;
-  const s = pylonFlagsSig;
-  putRow(d, s.protectionCellOverVoltage, bit(f[FaultId.cellOv]));
-  putRow(d, s.protectionCellUnderVoltage, bit(f[FaultId.cellUv]));
-  putRow(d, s.protectionOverTemperature, bit(f[FaultId.chargeOt] || f[FaultId.dischargeOt]));
-  putRow(d, s.protectionUnderTemperature, bit(f[FaultId.chargeUt] || f[FaultId.dischargeUt]));
-  putRow(d, s.protectionDischargeOverCurrent, bit(f[FaultId.dischargeOc] || f[FaultId.shortCircuit]));
-  putRow(d, s.protectionChargeOverCurrent, bit(f[FaultId.chargeOc]));
-  putRow(d, s.protectionSystemError, bit(internalActive(f)));
-  putRow(d, s.warningCellHighVoltage, bit(w[FaultId.cellOv]));
-  putRow(d, s.warningCellLowVoltage, bit(w[FaultId.cellUv]));
-  putRow(d, s.warningHighTemperature, bit(w[FaultId.chargeOt] || w[FaultId.dischargeOt]));
-  putRow(d, s.warningLowTemperature, bit(w[FaultId.chargeUt] || w[FaultId.dischargeUt]));
-  putRow(d, s.warningDischargeHighCurrent, bit(w[FaultId.dischargeOc] || w[FaultId.shortCircuit]));
-  putRow(d, s.warningChargeHighCurrent, bit(w[FaultId.chargeOc]));
-  putRow(d, s.warningInternalCommFailure, bit(w[FaultId.afeComm]));
-  putRow(d, s.moduleCount, moduleCount);
-  putRow(d, s.pylonMagicP, pylonMagicP);
-  putRow(d, s.pylonMagicN, pylonMagicN);
+  putRow(d, pylonFlagsSig.protectionCellOverVoltage, bit(f[FaultId.cellOv]));
+  putRow(d, pylonFlagsSig.protectionCellUnderVoltage, bit(f[FaultId.cellUv]));
+  putRow(d, pylonFlagsSig.protectionOverTemperature, bit(f[FaultId.chargeOt] || f[FaultId.dischargeOt]));
+  putRow(d, pylonFlagsSig.protectionUnderTemperature, bit(f[FaultId.chargeUt] || f[FaultId.dischargeUt]));
+  putRow(d, pylonFlagsSig.protectionDischargeOverCurrent, bit(f[FaultId.dischargeOc] || f[FaultId.shortCircuit]));
+  putRow(d, pylonFlagsSig.protectionChargeOverCurrent, bit(f[FaultId.chargeOc]));
+  putRow(d, pylonFlagsSig.protectionSystemError, bit(internalActive(f)));
+  putRow(d, pylonFlagsSig.warningCellHighVoltage, bit(w[FaultId.cellOv]));
+  putRow(d, pylonFlagsSig.warningCellLowVoltage, bit(w[FaultId.cellUv]));
+  putRow(d, pylonFlagsSig.warningHighTemperature, bit(w[FaultId.chargeOt] || w[FaultId.dischargeOt]));
+  putRow(d, pylonFlagsSig.warningLowTemperature, bit(w[FaultId.chargeUt] || w[FaultId.dischargeUt]));
+  putRow(d, pylonFlagsSig.warningDischargeHighCurrent, bit(w[FaultId.dischargeOc] || w[FaultId.shortCircuit]));
+  putRow(d, pylonFlagsSig.warningChargeHighCurrent, bit(w[FaultId.chargeOc]));
+  putRow(d, pylonFlagsSig.warningInternalCommFailure, bit(w[FaultId.afeComm]));
+  putRow(d, pylonFlagsSig.moduleCount, moduleCount);
+  putRow(d, pylonFlagsSig.pylonMagicP, pylonMagicP);
+  putRow(d, pylonFlagsSig.pylonMagicN, pylonMagicN);
 }
 
 /**
@@ -121,34 +124,33 @@ export function encodeAlarms(frame: CanFrame, out: Outputs): void {
   const d = frame.data;
   const f = out.faultActive;
   const w = out.warningActive;
-  const s = alarmsSig;
-  putRow(d, s.alarmGeneral, pair(out.faultCount > 0));
-  putRow(d, s.alarmHighVoltage, pair(f[FaultId.cellOv]));
-  putRow(d, s.alarmLowVoltage, pair(f[FaultId.cellUv]));
-  putRow(d, s.alarmHighTemperature, pair(f[FaultId.dischargeOt]));
-  putRow(d, s.alarmLowTemperature, pair(f[FaultId.dischargeUt]));
-  putRow(d, s.alarmHighTemperatureCharge, pair(f[FaultId.chargeOt]));
-  putRow(d, s.alarmLowTemperatureCharge, pair(f[FaultId.chargeUt]));
-  putRow(d, s.alarmHighDischargeCurrent, pair(f[FaultId.dischargeOc]));
-  putRow(d, s.alarmHighChargeCurrent, pair(f[FaultId.chargeOc]));
-  putRow(d, s.alarmContactor, AlarmPair.notSupported);
-  putRow(d, s.alarmShortCircuit, pair(f[FaultId.shortCircuit]));
-  putRow(d, s.alarmBmsInternal, pair(internalActive(f)));
-  putRow(d, s.alarmCellImbalance, AlarmPair.notSupported);
-  putRow(d, s.warningGeneral, pair(out.warningCount > 0));
-  putRow(d, s.warningHighVoltage, pair(w[FaultId.cellOv]));
-  putRow(d, s.warningLowVoltage, pair(w[FaultId.cellUv]));
-  putRow(d, s.warningHighTemperature, pair(w[FaultId.dischargeOt]));
-  putRow(d, s.warningLowTemperature, pair(w[FaultId.dischargeUt]));
-  putRow(d, s.warningHighTemperatureCharge, pair(w[FaultId.chargeOt]));
-  putRow(d, s.warningLowTemperatureCharge, pair(w[FaultId.chargeUt]));
-  putRow(d, s.warningHighDischargeCurrent, pair(w[FaultId.dischargeOc]));
-  putRow(d, s.warningHighChargeCurrent, pair(w[FaultId.chargeOc]));
-  putRow(d, s.warningContactor, AlarmPair.notSupported);
-  putRow(d, s.warningShortCircuit, pair(w[FaultId.shortCircuit]));
-  putRow(d, s.warningBmsInternal, pair(internalActive(w)));
-  putRow(d, s.warningCellImbalance, AlarmPair.notSupported);
-  putRow(d, s.systemStatusOnline, systemStatusOnline);
+  putRow(d, alarmsSig.alarmGeneral, pair(out.faultCount > 0));
+  putRow(d, alarmsSig.alarmHighVoltage, pair(f[FaultId.cellOv]));
+  putRow(d, alarmsSig.alarmLowVoltage, pair(f[FaultId.cellUv]));
+  putRow(d, alarmsSig.alarmHighTemperature, pair(f[FaultId.dischargeOt]));
+  putRow(d, alarmsSig.alarmLowTemperature, pair(f[FaultId.dischargeUt]));
+  putRow(d, alarmsSig.alarmHighTemperatureCharge, pair(f[FaultId.chargeOt]));
+  putRow(d, alarmsSig.alarmLowTemperatureCharge, pair(f[FaultId.chargeUt]));
+  putRow(d, alarmsSig.alarmHighDischargeCurrent, pair(f[FaultId.dischargeOc]));
+  putRow(d, alarmsSig.alarmHighChargeCurrent, pair(f[FaultId.chargeOc]));
+  putRow(d, alarmsSig.alarmContactor, AlarmPair.notSupported);
+  putRow(d, alarmsSig.alarmShortCircuit, pair(f[FaultId.shortCircuit]));
+  putRow(d, alarmsSig.alarmBmsInternal, pair(internalActive(f)));
+  putRow(d, alarmsSig.alarmCellImbalance, AlarmPair.notSupported);
+  putRow(d, alarmsSig.warningGeneral, pair(out.warningCount > 0));
+  putRow(d, alarmsSig.warningHighVoltage, pair(w[FaultId.cellOv]));
+  putRow(d, alarmsSig.warningLowVoltage, pair(w[FaultId.cellUv]));
+  putRow(d, alarmsSig.warningHighTemperature, pair(w[FaultId.dischargeOt]));
+  putRow(d, alarmsSig.warningLowTemperature, pair(w[FaultId.dischargeUt]));
+  putRow(d, alarmsSig.warningHighTemperatureCharge, pair(w[FaultId.chargeOt]));
+  putRow(d, alarmsSig.warningLowTemperatureCharge, pair(w[FaultId.chargeUt]));
+  putRow(d, alarmsSig.warningHighDischargeCurrent, pair(w[FaultId.dischargeOc]));
+  putRow(d, alarmsSig.warningHighChargeCurrent, pair(w[FaultId.chargeOc]));
+  putRow(d, alarmsSig.warningContactor, AlarmPair.notSupported);
+  putRow(d, alarmsSig.warningShortCircuit, pair(w[FaultId.shortCircuit]));
+  putRow(d, alarmsSig.warningBmsInternal, pair(internalActive(w)));
+  putRow(d, alarmsSig.warningCellImbalance, AlarmPair.notSupported);
+  putRow(d, alarmsSig.systemStatusOnline, systemStatusOnline);
 }
 
 /**
