@@ -19,7 +19,7 @@
 //    agree: 16 cell voltages (about 3,300 mV, beyond a 12-bit name) in an Array 33, and an object
 //    with 5 short keys 10, where only a 16-cell pack voltage is beyond the range;
 //  - a typed array: 3 + 1 per further 12 bytes beyond 4, which gives both measured points
-//    ("Uint16Array(16): 6", "Float32Array(16): 8");
+//    ("Uint16Array(16): 6", "Float32Array(16): 8"); a further view on the same memory: 1;
 //  - a string: 1 JsVar holding 4 characters, then 1 per further 10 ("36-char string: 5");
 //  - an object: 1 + per property its name (as a string) + its value;
 //  - a function saved to flash keeps its body in memory-mapped flash (§6, Guidance), but the
@@ -270,7 +270,11 @@ export function estimateJsVars(context: vm.Context, roots: Record<string, unknow
     if (seen.has(o)) return 0;
     seen.add(o);
     if (ArrayBuffer.isView(o)) {
-      const c = typedArrayVars(o.byteLength);
+      // A view on memory another view already holds (new Uint8Array(buffer, offset, length)) is
+      // one JsVar pointing at the same ArrayBuffer (Espruino's ArrayBufferView); the buffer and
+      // its bytes count once, with the first view met.
+      const c = seen.has(o.buffer) ? 1 : typedArrayVars(o.buffer.byteLength);
+      seen.add(o.buffer);
       e.typedArrays += c;
       return c;
     }

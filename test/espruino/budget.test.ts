@@ -71,6 +71,14 @@ describe("the JsVar cost model", () => {
     expect(estimateJsVars(context, { top: t.top }, { jsVarCount: 2950 }).functions).toBe(3 + 1 + 2);
   });
 
+  it("costs a second view on the same memory one JsVar, the memory once", () => {
+    const context = espruinoContext();
+    const [whole, part] = vm.runInContext("(function () { var a = new Uint8Array(64); return [a, new Uint8Array(a.buffer, 0, 8)]; })()", context) as unknown[];
+    const alone = estimateJsVars(context, { a: whole }, { jsVarCount: 2950 }).total;
+    expect(alone).toBe(1 + typedArrayVars(64));
+    expect(estimateJsVars(context, { a: whole, b: part }, { jsVarCount: 2950 }).total).toBe(alone + 1 + 1);
+  });
+
   it("costs only the elements a sparse array holds: Espruino lists the set elements, not the holes", () => {
     const context = espruinoContext();
     const sparse = vm.runInContext("(function () { var a = []; a[20] = 7; return a; })()", context) as unknown;
