@@ -108,13 +108,16 @@ export class Bq76952Interface {
       return Transfer.ok;
     }
     const addressWrite = (this.address * 2) & 0xfe;
-    // First byte: CRC over addrW, reg, addrR, d0; every later byte: CRC over itself (§2.1).
+    const rx = this.rx;
+    const data = this.data;
+    // First byte: CRC over addrW, reg, addrR, d0; every later byte: CRC over itself (§2.1), which
+    // from a zero CRC is the table entry of the byte. Few tokens a byte: this runs for every cell
+    // of every tick, and Espruino's time goes by the token (scripts/espruino-time.ts).
     let c = crcTi[crcTi[crcTi[addressWrite] ^ (register & 0xff)] ^ (addressWrite + 1)];
     for (let i = 0; i < count; i++) {
-      const d = this.rx[2 * i] & 0xff;
-      c = crcTi[c ^ d];
-      if (c !== this.rx[2 * i + 1]) return this.bad();
-      this.data[i] = d;
+      const d = rx[2 * i] & 0xff;
+      if (crcTi[c ^ d] !== rx[2 * i + 1]) return this.bad();
+      data[i] = d;
       c = 0;
     }
     return Transfer.ok;
