@@ -21,7 +21,9 @@
 //  - a typed array: 3 + 1 per further 12 bytes beyond 4, which gives both measured points
 //    ("Uint16Array(16): 6", "Float32Array(16): 8"); a further view on the same memory: 1;
 //  - a string: 1 JsVar holding 4 characters, then 1 per further 10 ("36-char string: 5");
-//  - an object: 1 + per property its name (as a string) + its value;
+//  - an object: 1 + per property its name (as a string) + its value; an instance of a class also
+//    its `__proto__` name (2), a class its `prototype` name (2) and prototype object. §6's
+//    "16 small class instances (2 fields each) in an array: ≈ 106–125" needs the `__proto__`;
 //  - a function saved to flash keeps its body in memory-mapped flash (§6, Guidance), but the
 //    function itself is a JsVar with one child per parameter, a code child (its name and the
 //    string pointing into flash) and, unless it was made at the top level, a scope child
@@ -285,8 +287,9 @@ export function estimateJsVars(context: vm.Context, roots: Record<string, unknow
       const c = own + members(o, ["length", "name", "prototype", "arguments", "caller"]);
       e.functions += own;
       const proto = (o as { prototype?: object }).prototype;
-      // A class's methods live on its prototype; a plain function's prototype is never used here.
-      return /^class\b/.test(Function.prototype.toString.call(o)) && proto !== undefined ? c + 1 + members(proto, ["constructor"]) : c;
+      // A class's methods live on its prototype: the object, and the name `prototype` that holds it.
+      // A plain function's prototype is never used here.
+      return /^class\b/.test(Function.prototype.toString.call(o)) && proto !== undefined ? c + name("prototype") + 1 + members(proto, ["constructor"]) : c;
     }
     if (Array.isArray(o)) {
       // Only the elements that are there: an Espruino array is a list of its set elements (§6), so
@@ -300,8 +303,10 @@ export function estimateJsVars(context: vm.Context, roots: Record<string, unknow
     }
     e.objects++;
     const proto = Object.getPrototypeOf(o) as object | null;
-    const cls = proto !== null && proto !== contextObjectPrototype ? value((proto as { constructor?: unknown }).constructor) : 0;
-    return 1 + members(o, []) + cls;
+    if (proto === null || proto === contextObjectPrototype) return 1 + members(o, []);
+    // An instance made with `new` holds its class's prototype under the name `__proto__`
+    // (src/jsparse.c jspeConstruct: jsvAddNamedChild(thisObj, prototype, JSPARSE_INHERITS_VAR)).
+    return 1 + name("__proto__") + members(o, []) + value((proto as { constructor?: unknown }).constructor);
   };
   for (const [k, v] of Object.entries(roots)) e.total += name(k) + named(v, false);
   return e;

@@ -50,6 +50,18 @@ describe("the JsVar cost model", () => {
     expect(referenceBits(16383)).toBe(14);
   });
 
+  it("costs 16 class instances of two small fields in an array, class included, within §6's measured 106–125", () => {
+    const context = espruinoContext();
+    const list = vm.runInContext(
+      "(function () { class P { constructor(a, b) { this.a = a; this.b = b; } } var l = []; for (var i = 0; i < 16; i++) l.push(new P(i, 2 * i)); return l; })()",
+      context,
+    ) as unknown;
+    // The binding's name is not part of E.getSizeOf.
+    const total = estimateJsVars(context, { l: list }, { jsVarCount: 2950 }).total - 1;
+    expect(total).toBeGreaterThanOrEqual(106);
+    expect(total).toBeLessThanOrEqual(125);
+  });
+
   it("costs a one-parameter function made inside a function at 5 (§6), its binding's name on top", () => {
     const context = espruinoContext();
     const fn = vm.runInContext("(function () { return function (x) { return x; }; })()", context) as unknown;
