@@ -79,10 +79,10 @@ export class Ltc681xFrames {
     this.spi.transfer(this.tx, this.rx, this.readLength);
   }
 
-  /** 0xFF after the command, as far as a poll frame or a read frame reaches, if a write left data there. */
+  /** 0xFF again where a write left data (a write frame ends at readLength; beyond, tx is never written). */
   private pad(): void {
     if (!this.padDirty) return;
-    for (let i = commandBytes; i < this.tx.length; i++) this.tx[i] = 0xff;
+    for (let i = commandBytes; i < this.readLength; i++) this.tx[i] = 0xff;
     this.padDirty = false;
   }
 
