@@ -19,7 +19,8 @@ import { frameBits } from "../sim/can-bus";
 import { buildEspruino } from "./build";
 import { bootCodeUpload } from "./espruino-upload";
 import { recordLength } from "../firmware/persist-record";
-import { boardBudget, budgetLines } from "./espruino-budget";
+import { boardBudget } from "./espruino-budget";
+import { budgetLines } from "./espruino-report";
 import { callFloorMicros, tickWork, tokenMicros } from "./espruino-time";
 import { luaHeap } from "./lua-heap";
 

@@ -12,7 +12,7 @@ import { atTopLevel, compact, lintOutput } from "./espruino-output";
 import { espruinoGlobalNames } from "./espruino-names";
 import { releasing, unusedAfterStart } from "./espruino-release";
 import { inlineHandles } from "./espruino-constants";
-import { exposeTopLevel, topLevel } from "./espruino-budget";
+import { exposeTopLevel, topLevel } from "./espruino-top-level";
 import { EspruinoStandIn } from "../sim/espruino/standin";
 import { reservedCache, reservedProps } from "./mangle-props";
 import { ESLint, type Linter } from "eslint";

@@ -40,6 +40,7 @@ import vm from "node:vm";
 import type { BoardDefinition } from "../boards/types";
 import { EspruinoStandIn } from "../sim/espruino/standin";
 import type { EspruinoBuild } from "./build";
+import { exposeTopLevel, topLevel, topName } from "./espruino-top-level";
 
 export const bytesPerJsVar = 13;
 
@@ -103,9 +104,6 @@ export function typedArrayVars(bytes: number): number {
   return 3 + Math.ceil(Math.max(0, bytes - 4) / 12);
 }
 
-/** Name of the object the instrumented bundle fills with its top-level bindings. */
-const topName = "__tsbmsTopLevel";
-
 type Node = acorn.Node & Record<string, unknown>;
 const isFunctionNode = (n: Node): boolean => n.type === "FunctionExpression" || n.type === "FunctionDeclaration" || n.type === "ArrowFunctionExpression";
 
@@ -139,45 +137,6 @@ export function scopeVars(depth: number): number {
   // None at the top level; the name pointing at the one open scope; the name, the copied array
   // and one element per scope when several are open.
   return depth === 0 ? 0 : depth === 1 ? 1 : 2 + depth;
-}
-
-/**
- * The bundle with one statement added at the end of its top level (or, for a bundle that is one
- * immediately called function, at the end of that function) that copies every top-level binding
- * into a global object, so they can be walked (closures alone may reach them otherwise).
- */
-export function exposeTopLevel(code: string): string {
-  const program = acorn.parse(code, { ecmaVersion: 2022 }) as unknown as acorn.Program;
-  // `(() => { … })();`, `!function () { … }();` or `var x = (() => { … })();`: the wrapper's body.
-  const first = program.body[0];
-  let e: acorn.Expression | null | undefined = first?.type === "ExpressionStatement" ? first.expression : first?.type === "VariableDeclaration" ? first.declarations[0].init : undefined;
-  if (e?.type === "UnaryExpression") e = e.argument;
-  const fn = program.body.length === 1 && e?.type === "CallExpression" ? e.callee : undefined;
-  const wrapped = fn !== undefined && (fn.type === "ArrowFunctionExpression" || fn.type === "FunctionExpression") && fn.body.type === "BlockStatement" ? fn.body : undefined;
-  const statements = wrapped !== undefined ? wrapped.body : program.body;
-  const declared: string[] = [];
-  const deleted = new Set<string>();
-  for (const s of statements) {
-    if (s.type === "VariableDeclaration") {
-      for (const d of s.declarations) if (d.id.type === "Identifier") declared.push(d.id.name);
-    } else if ((s.type === "FunctionDeclaration" || s.type === "ClassDeclaration") && s.id !== null) declared.push(s.id.name);
-    // `delete name;` at the top level (scripts/espruino-release.ts): gone from Espruino's root scope.
-    else if (s.type === "ExpressionStatement" && s.expression.type === "UnaryExpression" && s.expression.operator === "delete" && s.expression.argument.type === "Identifier") {
-      deleted.add(s.expression.argument.name);
-    }
-  }
-  const names = declared.filter((n) => !deleted.has(n));
-  const last = statements[statements.length - 1];
-  const at = wrapped === undefined ? code.length : last.type === "ReturnStatement" ? last.start : wrapped.end - 1;
-  const capture = `;${topName}={${names.map((n) => `${JSON.stringify(n)}:${n}`).join(",")}};`;
-  return code.slice(0, at) + capture + code.slice(at);
-}
-
-/** The bundle's top-level bindings (after exposeTopLevel), by name. */
-export function topLevel(context: vm.Context): Record<string, unknown> {
-  const top = vm.runInContext(`typeof ${topName} === "object" ? ${topName} : undefined`, context) as Record<string, unknown> | undefined;
-  if (top === undefined) throw new Error("espruino-budget: the bundle did not reach its end (was it instrumented with exposeTopLevel?)");
-  return top;
 }
 
 /**
@@ -347,49 +306,4 @@ export function boardBudget(board: BoardDefinition, build: EspruinoBuild, tickCo
   }
   const onBudgetModels = sixteenCellBudgets.map((m) => ({ ...m, estimate: estimateTopLevel(s.context, { depths, jsVarCount: m.jsVars }) }));
   return { board: board.name, jsVars: board.mcu.jsVars, afterTicks, onBudgetModels };
-}
-
-
-
-/** How long a tick takes: on this host, and its floor on the board (scripts/espruino-time.ts). */
-export interface TickTime {
-  /** The core step on this host, µs. */
-  coreMicros: number;
-  /** The shell's whole tick on this host (firmware, driver, EMS link; emulators answering inside), µs. */
-  tickMicros: number;
-  /** Calls of the built file's functions per tick. */
-  callsPerTick: number;
-  /** The floor of one call on the board, µs. */
-  callFloorMicros: number;
-  /** Tokens of the built file executed per tick. */
-  tokensPerTick: number;
-  /** One executed token on the board, µs. */
-  tokenMicros: number;
-  tickMs: number;
-  clockMhz: number;
-}
-
-export function budgetLines(b: BoardBudget, cells: number, time: TickTime): string[] {
-  const e = b.afterTicks[b.afterTicks.length - 1].estimate;
-  const pct = (n: number, of: number): string => `${((100 * n) / of).toFixed(1)} %`;
-  const lines = [
-    `JsVars (estimate from the built bundle in the stand-in, §6 cost model; the real check is process.memory() on the interpreter): ${e.total} (${e.total * bytesPerJsVar} bytes)` +
-      (b.jsVars > 0 ? `, ${pct(e.total, b.jsVars)} of this board's ${b.jsVars}` : ""),
-    `  by kind: ${e.names} names, ${e.arrays} arrays, ${e.typedArrays} typed arrays, ${e.objects} objects, ${e.numbers} numbers, ${e.strings} strings, ${e.functions} functions; ${e.packed} integers held in their names`,
-    `  no growth: ${b.afterTicks.map((t) => `${t.estimate.total} after ${t.ticks} ticks (${structureVars(t.estimate)} with every integer in a JsVar of its own)`).join(", ")}: the structure is ${b.afterTicks.every((t) => structureVars(t.estimate) === structureVars(e)) ? "equal" : "DIFFERENT: something is allocated per tick"}`,
-  ];
-  if (cells === 16) {
-    for (const budget of b.onBudgetModels) {
-      const free = 100 - (100 * budget.estimate.total) / budget.jsVars;
-      lines.push(
-        `  16-cell budget ${budget.model} (${budget.jsVars} JsVars, ≥ ${budget.minFreePct} % free): ${budget.estimate.total} JsVars there, ${free.toFixed(1)} % free → ${free >= budget.minFreePct ? "met" : "NOT met"} (estimate)`,
-      );
-    }
-  }
-  const floorMs = (time.callsPerTick * time.callFloorMicros) / 1000;
-  const tokenMs = (time.tokensPerTick * time.tokenMicros) / 1000;
-  lines.push(
-    `  tick time on this ${time.clockMhz} MHz board (scripts/espruino-time.ts; bus transfers not included): ${time.tokensPerTick.toFixed(0)} tokens executed per tick (V8 block coverage of the built file in the stand-in) at ${time.tokenMicros.toFixed(1)} µs a token (espruino.com/Performance's 4 kHz toggle loop, pretokenised): about ${tokenMs.toFixed(0)} ms, ${pct(tokenMs, time.tickMs)} of the ${time.tickMs} ms tick → ${tokenMs <= time.tickMs / 2 ? "idle most of the time" : "NOT idle most of the time"} (estimate); floor from the ${time.callsPerTick.toFixed(0)} calls alone at ≥ ${time.callFloorMicros.toFixed(0)} µs a call: ≥ ${floorMs.toFixed(0)} ms; on this host: core step ${time.coreMicros.toFixed(2)} µs, the shell's whole tick ${time.tickMicros.toFixed(1)} µs with the emulators`,
-  );
-  return lines;
 }
