@@ -28,6 +28,10 @@ export interface EmsSchedule {
   /** Frames handed to the transport since start, and those it refused (sent later). */
   sent: number;
   deferred: number;
+  /** The earliest nextMs, or −1 before the first tick: before it, and with nothing `waiting`, no frame is due. */
+  dueMs: number;
+  /** A group is pending: marked by sendSoon, or refused by the transport and sent later. */
+  waiting: boolean;
 }
 
 
@@ -51,6 +55,8 @@ export function createEmsSchedule(conf: RunConfig, pylon: boolean): EmsSchedule 
     frame: createCanFrame(),
     sent: 0,
     deferred: 0,
+    dueMs: -1,
+    waiting: false,
   };
   let at = 0;
   at = add(s, conf, FrameId.limits, at);
@@ -79,14 +85,21 @@ export function createEmsSchedule(conf: RunConfig, pylon: boolean): EmsSchedule 
  * from now when more than a period was missed. Returns the frames sent on this call.
  */
 export function sendDueFrames(s: EmsSchedule, src: EmsSource, port: CanPort, nowMs: number): number {
+  // Nothing due and nothing pending, nine ticks in ten (every period is 1 s or more): both loops
+  // below would do nothing, and Espruino runs them token by token (scripts/espruino-time.ts).
+  if (!s.waiting && s.dueMs >= 0 && nowMs < s.dueMs) return 0;
   const n = s.ids.length;
+  let dueMs = -1;
   for (let i = 0; i < n; i++) {
     if (s.nextMs[i] < 0 || nowMs >= s.nextMs[i]) {
       if (s.pending[i] < 0) s.pending[i] = 0;
       const next = s.nextMs[i] < 0 ? nowMs + s.periodMs[i] : s.nextMs[i] + s.periodMs[i];
       s.nextMs[i] = next <= nowMs ? nowMs + s.periodMs[i] : next;
     }
+    if (dueMs < 0 || s.nextMs[i] < dueMs) dueMs = s.nextMs[i];
   }
+  s.dueMs = dueMs;
+  s.waiting = true;
   let sentNow = 0;
   for (let i = 0; i < n; i++) {
     while (s.pending[i] >= 0 && s.pending[i] < s.groups[i]) {
@@ -104,6 +117,7 @@ export function sendDueFrames(s: EmsSchedule, src: EmsSource, port: CanPort, now
     }
     s.pending[i] = -1;
   }
+  s.waiting = false;
   return sentNow;
 }
 
@@ -113,6 +127,9 @@ export function sendDueFrames(s: EmsSchedule, src: EmsSource, port: CanPort, now
  */
 export function sendSoon(s: EmsSchedule, id: number): void {
   for (let i = 0; i < s.ids.length; i++) {
-    if (s.ids[i] === id && s.pending[i] < 0) s.pending[i] = 0;
+    if (s.ids[i] === id && s.pending[i] < 0) {
+      s.pending[i] = 0;
+      s.waiting = true;
+    }
   }
 }
