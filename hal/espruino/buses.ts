@@ -176,13 +176,17 @@ class SerialReceiver {
 }
 
 export class EspruinoSerialPort implements SerialPort {
+  private readonly views = new ByteViews();
+
   constructor(
     private readonly serial: EspruinoSerial,
     private readonly pool: FramePool,
   ) {}
 
   write(data: number[], count: number): void {
-    this.serial.write(this.pool.copy(data, count));
+    let bytes = this.views.of(data, count);
+    if (bytes === undefined) bytes = this.pool.copy(data, count);
+    this.serial.write(bytes);
   }
 
   onReadable(callback: (data: number[], count: number) => void): void {

@@ -4,8 +4,8 @@
 // Espruino would run token by token), and take the answer with the typed array's own set.
 import { describe, expect, it } from "vitest";
 import { I2cStatus } from "../../hal/hal";
-import { ByteViews, EspruinoI2cBus, EspruinoSpiDevice, FramePool } from "../../hal/espruino/buses";
-import type { EspruinoBytes, EspruinoData, EspruinoI2c, EspruinoPin, EspruinoSpi, EspruinoSpiSetup } from "../../hal/espruino/globals";
+import { ByteViews, EspruinoI2cBus, EspruinoSerialPort, EspruinoSpiDevice, FramePool } from "../../hal/espruino/buses";
+import type { EspruinoBytes, EspruinoData, EspruinoI2c, EspruinoPin, EspruinoSerial, EspruinoSpi, EspruinoSpiSetup } from "../../hal/espruino/globals";
 
 const pin: EspruinoPin = {};
 const setup: EspruinoSpiSetup = { sck: pin, miso: pin, mosi: pin, baud: 1000000, mode: 3 };
@@ -81,5 +81,17 @@ describe("frames handed to Espruino's SPI and I2C", () => {
     expect((written[0] as Uint8Array).buffer).toBe(tx.buffer);
     expect([...(written[0] as Uint8Array)]).toEqual([0x14]);
     expect([...into]).toEqual([0x5a, 0x5a, 0x5a, 0x5a]);
+  });
+
+  it("writes the first count bytes of a byte buffer to a serial port as a view, and a plain array as a copy", () => {
+    const written: unknown[] = [];
+    const serial = { setup: () => undefined, write: (d: unknown) => void written.push(d), on: () => undefined } as unknown as EspruinoSerial;
+    const port = new EspruinoSerialPort(serial, new FramePool());
+    const line = new Uint8Array([0x74, 0x33, 0x35, 0x31, 0x0d, 0, 0]);
+    port.write(line as unknown as number[], 5);
+    port.write([0x07, 0x08], 1);
+    expect((written[0] as Uint8Array).buffer).toBe(line.buffer);
+    expect([...(written[0] as Uint8Array)]).toEqual([0x74, 0x33, 0x35, 0x31, 0x0d]);
+    expect([...(written[1] as Uint8Array)]).toEqual([0x07]);
   });
 });
