@@ -17,15 +17,13 @@ import { bundleFirmware } from "./bundle";
 import { slcanBench, slcanBenchLines } from "./slcan-bench";
 import { frameBits } from "../sim/can-bus";
 import { buildEspruino } from "./build";
-import { bootCodeUpload } from "./espruino-upload";
-import { recordLength } from "../firmware/persist-record";
+import { bootCodeUpload, stateFileBytes } from "./espruino-upload";
 import { boardBudget } from "./espruino-budget";
 import { budgetLines } from "./espruino-report";
 import { callFloorMicros, tickWork, tokenMicros } from "./espruino-time";
 import { luaHeap } from "./lua-heap";
 
-/** The persisted state file in Storage: the record plus a Storage file header, taken as 32 bytes (an assumption, not in espruino.md). */
-const persistedFileBytes = recordLength + 32;
+const persistedFileBytes = stateFileBytes;
 
 /** Garbage collections V8 ran while `work` ran: 0 means the work allocated nothing lasting. */
 async function gcRunsDuring(work: () => void): Promise<number> {

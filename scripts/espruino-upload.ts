@@ -11,11 +11,15 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runInNewContext } from "node:vm";
+import { recordLength } from "../firmware/persist-record";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** A board JSON with the firmware version and built-in modules, so the CLI fetches nothing. */
 export const cliBoardJson = join(root, "test", "espruino", "fixtures", "espruino-board.json");
 export const cliPath = join(root, "node_modules", "espruino", "bin", "espruino-cli.js");
+
+/** The persisted state file in Storage: the record plus a Storage file header, taken as 32 bytes (an assumption, not in espruino.md). */
+export const stateFileBytes = recordLength + 32;
 
 export interface StoredUpload {
   /** The text the CLI would send. */

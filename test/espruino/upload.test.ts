@@ -12,7 +12,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildEspruino } from "../../scripts/build";
-import { bootCodeUpload, cliBoardJson, cliPath, storageWrites } from "../../scripts/espruino-upload";
+import { bootCodeUpload, cliBoardJson, cliPath, stateFileBytes, storageWrites } from "../../scripts/espruino-upload";
+import { boards } from "../../boards/index";
 
 const boardName = "mdbt42q-bq76952-16s";
 const boardJson = cliBoardJson;
@@ -108,3 +109,15 @@ describe("Espruino upload file, produced offline by the espruino CLI", () => {
     expect(stored).not.toContain("function(");
   });
 });
+
+describe.each(boards.filter((b) => b.mcu.family === "espruino" && b.mcu.savedCodeBytes >= 65536).map((b) => [b.name, b] as const))(
+  "the saved-code flash of %s (64 KB)",
+  (_name, board) => {
+    it("holds the pretokenised boot code and the persisted state file", async () => {
+      const built = await buildEspruino(board.name);
+      const stored = bootCodeUpload(built.code, { pretokenise: true }).files.get(".bootcde") ?? "";
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored.length + stateFileBytes).toBeLessThanOrEqual(board.mcu.savedCodeBytes);
+    });
+  },
+);
