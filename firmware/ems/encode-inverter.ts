@@ -116,40 +116,33 @@ export function encodePylonFlags(frame: CanFrame, out: Outputs, moduleCount: num
 }
 
 /**
- * 0x35A: alarms from the fault tier, warnings from the warning tier (§1.2). Contactor and cell
- * imbalance are not supported (0): the BMS has no contactor feedback and no imbalance criterion.
+ * One tier of 0x35A (§1.2) from `active` (per FaultId) and its count: the alarm rows, or the
+ * warning rows at `rowOffset` from them (the same items in the same order, bytes 4-7). Contactor
+ * and cell imbalance are not supported (0): the BMS has no contactor feedback and no imbalance
+ * criterion.
  */
+function putAlarmTier(d: number[], rowOffset: number, active: boolean[], activeCount: number): void {
+  putRow(d, alarmsSig.alarmGeneral + rowOffset, pair(activeCount > 0));
+  putRow(d, alarmsSig.alarmHighVoltage + rowOffset, pair(active[FaultId.cellOv]));
+  putRow(d, alarmsSig.alarmLowVoltage + rowOffset, pair(active[FaultId.cellUv]));
+  putRow(d, alarmsSig.alarmHighTemperature + rowOffset, pair(active[FaultId.dischargeOt]));
+  putRow(d, alarmsSig.alarmLowTemperature + rowOffset, pair(active[FaultId.dischargeUt]));
+  putRow(d, alarmsSig.alarmHighTemperatureCharge + rowOffset, pair(active[FaultId.chargeOt]));
+  putRow(d, alarmsSig.alarmLowTemperatureCharge + rowOffset, pair(active[FaultId.chargeUt]));
+  putRow(d, alarmsSig.alarmHighDischargeCurrent + rowOffset, pair(active[FaultId.dischargeOc]));
+  putRow(d, alarmsSig.alarmHighChargeCurrent + rowOffset, pair(active[FaultId.chargeOc]));
+  putRow(d, alarmsSig.alarmContactor + rowOffset, AlarmPair.notSupported);
+  putRow(d, alarmsSig.alarmShortCircuit + rowOffset, pair(active[FaultId.shortCircuit]));
+  putRow(d, alarmsSig.alarmBmsInternal + rowOffset, pair(internalActive(active)));
+  putRow(d, alarmsSig.alarmCellImbalance + rowOffset, AlarmPair.notSupported);
+}
+
+/** 0x35A: alarms from the fault tier, warnings from the warning tier (§1.2). */
 export function encodeAlarms(frame: CanFrame, out: Outputs): void {
   startFrame(frame, FrameId.alarms);
   const d = frame.data;
-  const f = out.faultActive;
-  const w = out.warningActive;
-  putRow(d, alarmsSig.alarmGeneral, pair(out.faultCount > 0));
-  putRow(d, alarmsSig.alarmHighVoltage, pair(f[FaultId.cellOv]));
-  putRow(d, alarmsSig.alarmLowVoltage, pair(f[FaultId.cellUv]));
-  putRow(d, alarmsSig.alarmHighTemperature, pair(f[FaultId.dischargeOt]));
-  putRow(d, alarmsSig.alarmLowTemperature, pair(f[FaultId.dischargeUt]));
-  putRow(d, alarmsSig.alarmHighTemperatureCharge, pair(f[FaultId.chargeOt]));
-  putRow(d, alarmsSig.alarmLowTemperatureCharge, pair(f[FaultId.chargeUt]));
-  putRow(d, alarmsSig.alarmHighDischargeCurrent, pair(f[FaultId.dischargeOc]));
-  putRow(d, alarmsSig.alarmHighChargeCurrent, pair(f[FaultId.chargeOc]));
-  putRow(d, alarmsSig.alarmContactor, AlarmPair.notSupported);
-  putRow(d, alarmsSig.alarmShortCircuit, pair(f[FaultId.shortCircuit]));
-  putRow(d, alarmsSig.alarmBmsInternal, pair(internalActive(f)));
-  putRow(d, alarmsSig.alarmCellImbalance, AlarmPair.notSupported);
-  putRow(d, alarmsSig.warningGeneral, pair(out.warningCount > 0));
-  putRow(d, alarmsSig.warningHighVoltage, pair(w[FaultId.cellOv]));
-  putRow(d, alarmsSig.warningLowVoltage, pair(w[FaultId.cellUv]));
-  putRow(d, alarmsSig.warningHighTemperature, pair(w[FaultId.dischargeOt]));
-  putRow(d, alarmsSig.warningLowTemperature, pair(w[FaultId.dischargeUt]));
-  putRow(d, alarmsSig.warningHighTemperatureCharge, pair(w[FaultId.chargeOt]));
-  putRow(d, alarmsSig.warningLowTemperatureCharge, pair(w[FaultId.chargeUt]));
-  putRow(d, alarmsSig.warningHighDischargeCurrent, pair(w[FaultId.dischargeOc]));
-  putRow(d, alarmsSig.warningHighChargeCurrent, pair(w[FaultId.chargeOc]));
-  putRow(d, alarmsSig.warningContactor, AlarmPair.notSupported);
-  putRow(d, alarmsSig.warningShortCircuit, pair(w[FaultId.shortCircuit]));
-  putRow(d, alarmsSig.warningBmsInternal, pair(internalActive(w)));
-  putRow(d, alarmsSig.warningCellImbalance, AlarmPair.notSupported);
+  putAlarmTier(d, 0, out.faultActive, out.faultCount);
+  putAlarmTier(d, alarmsSig.warningGeneral - alarmsSig.alarmGeneral, out.warningActive, out.warningCount);
   putRow(d, alarmsSig.systemStatusOnline, systemStatusOnline);
 }
 

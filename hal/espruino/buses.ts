@@ -13,7 +13,7 @@ import type { EspruinoBytes, EspruinoGlobal, EspruinoI2c, EspruinoI2cTarget, Esp
  */
 export class FramePool {
   /** byLength[n]: the frame of exactly n bytes, once one was asked for. */
-  readonly byLength: (Uint8Array | undefined)[] = [];
+  private readonly byLength: (Uint8Array | undefined)[] = [];
 
   /** The frame of exactly `count` bytes, made the first time that length is asked for. */
   frame(count: number): Uint8Array {
@@ -39,22 +39,24 @@ export class FramePool {
  * on Espruino (hal/espruino/alloc.ts), and each driver passes the same buffer every time, so one
  * view per length, made the first time, serves every later frame. A copy loop would run about 12
  * tokens a byte, and Espruino's time goes by the token (scripts/espruino-time.ts): on an LTC681x
- * board, most of a tick. `of` answers undefined for anything else (another buffer at a length
- * already seen, a plain array), and the caller copies then.
+ * board, most of a tick. Anything else (a plain array, another buffer at a length already seen)
+ * is copied into the pool's frame of that length.
  */
 export class ByteViews {
   private readonly byLength: (Uint8Array | undefined)[] = [];
 
-  of(data: number[], count: number): Uint8Array | undefined {
+  constructor(private readonly pool: FramePool) {}
+
+  of(data: number[], count: number): Uint8Array {
     const bytes = data as unknown as Uint8Array;
-    if (!(bytes instanceof Uint8Array) || count > bytes.length) return undefined;
+    if (!(bytes instanceof Uint8Array) || count > bytes.length) return this.pool.copy(data, count);
     const view = this.byLength[count];
     if (view === undefined) {
       const made = new Uint8Array(bytes.buffer, bytes.byteOffset, count);
       this.byLength[count] = made;
       return made;
     }
-    return view.buffer === bytes.buffer && view.byteOffset === bytes.byteOffset ? view : undefined;
+    return view.buffer === bytes.buffer && view.byteOffset === bytes.byteOffset ? view : this.pool.copy(data, count);
   }
 }
 
@@ -78,14 +80,16 @@ export interface SpiBusState {
 }
 
 export class EspruinoSpiDevice implements SpiDevice {
-  private readonly views = new ByteViews();
+  private readonly frames: ByteViews;
 
   constructor(
     private readonly bus: SpiBusState,
     private readonly setup: EspruinoSpiSetup,
     private readonly select: EspruinoPin,
-    private readonly pool: FramePool,
-  ) {}
+    pool: FramePool,
+  ) {
+    this.frames = new ByteViews(pool);
+  }
 
   transfer(transmit: number[], receive: number[], count: number): void {
     // LTC681x (mode 3) and MCP2515 (mode 0) may share SPI1: the bus follows the device in use.
@@ -93,10 +97,8 @@ export class EspruinoSpiDevice implements SpiDevice {
       this.bus.spi.setup(this.setup);
       this.bus.active = this.setup;
     }
-    let frame = this.views.of(transmit, count);
-    if (frame === undefined) frame = this.pool.copy(transmit, count);
     // One send per frame keeps CS low for the whole frame (§7 SPI).
-    receiveInto(this.bus.spi.send(frame, this.select), receive, count);
+    receiveInto(this.bus.spi.send(this.frames.of(transmit, count), this.select), receive, count);
   }
 }
 
@@ -121,16 +123,17 @@ export function i2cErrorStatus(e: unknown): I2cStatus {
 export class EspruinoI2cBus implements I2cBus {
   /** One repeated-start target, its address set per call. */
   private readonly target: EspruinoI2cTarget = { address: 0, stop: false };
-  private readonly views = new ByteViews();
+  private readonly frames: ByteViews;
 
   constructor(
     private readonly i2c: EspruinoI2c,
-    private readonly pool: FramePool,
-  ) {}
+    pool: FramePool,
+  ) {
+    this.frames = new ByteViews(pool);
+  }
 
   write(address: number, data: number[], count: number): I2cStatus {
-    let frame = this.views.of(data, count);
-    if (frame === undefined) frame = this.pool.copy(data, count);
+    const frame = this.frames.of(data, count);
     try {
       this.i2c.writeTo(address, frame);
     } catch (e) {
@@ -150,8 +153,7 @@ export class EspruinoI2cBus implements I2cBus {
 
   writeRead(address: number, data: number[], writeCount: number, into: number[], readCount: number): I2cStatus {
     this.target.address = address;
-    let frame = this.views.of(data, writeCount);
-    if (frame === undefined) frame = this.pool.copy(data, writeCount);
+    const frame = this.frames.of(data, writeCount);
     try {
       // The register-pointer read: write without stop, then read after a repeated start (§7 I2C).
       this.i2c.writeTo(this.target, frame);
@@ -176,17 +178,17 @@ class SerialReceiver {
 }
 
 export class EspruinoSerialPort implements SerialPort {
-  private readonly views = new ByteViews();
+  private readonly frames: ByteViews;
 
   constructor(
     private readonly serial: EspruinoSerial,
-    private readonly pool: FramePool,
-  ) {}
+    pool: FramePool,
+  ) {
+    this.frames = new ByteViews(pool);
+  }
 
   write(data: number[], count: number): void {
-    let bytes = this.views.of(data, count);
-    if (bytes === undefined) bytes = this.pool.copy(data, count);
-    this.serial.write(bytes);
+    this.serial.write(this.frames.of(data, count));
   }
 
   onReadable(callback: (data: number[], count: number) => void): void {

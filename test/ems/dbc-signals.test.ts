@@ -3,7 +3,7 @@
 // frame, start bit, length, sign, factor, offset and multiplexor value, and no signal on one side
 // only. The comparison is shown to fail on a copy of the table with one field changed.
 import { describe, expect, it } from "vitest";
-import { addRow, findRow, limitsSig, rowName, signalNames, signalTable, cellVoltagesSig, temperaturesSig, balancingSig, faultsSig, muxNone } from "../../firmware/ems/signals";
+import { addRow, alarmsSig, findRow, limitsSig, rowName, signalNames, signalTable, cellVoltagesSig, temperaturesSig, balancingSig, faultsSig, muxNone } from "../../firmware/ems/signals";
 import { FrameId } from "../../firmware/ems/ids";
 import { compareTableWithDbc, copyTable, expandTable, loadDbc, renamedRow } from "./dbc-helpers";
 
@@ -22,6 +22,17 @@ describe("the firmware's signal table against the DBC", () => {
     expect(signalTable.count[cellVoltagesSig.cellVoltage]).toBe(48);
     expect(signalTable.count[temperaturesSig.temperature]).toBe(12);
     expect(signalTable.count[balancingSig.balanceMask]).toBe(2);
+  });
+
+  it("lays out the 0x35A warnings as the alarms, item for item, one tier of rows further (encodeAlarms relies on it)", () => {
+    const offset = alarmsSig.warningGeneral - alarmsSig.alarmGeneral;
+    const alarms = Object.keys(alarmsSig).filter((k) => k.startsWith("alarm"));
+    expect(alarms).toHaveLength(13);
+    for (const k of alarms) {
+      const warning = `warning${k.slice("alarm".length)}` as keyof typeof alarmsSig;
+      expect(alarmsSig[warning], warning).toBe(alarmsSig[k as keyof typeof alarmsSig] + offset);
+      expect(rowName(signalNames, alarmsSig[warning])).toBe(`Warning${rowName(signalNames, alarmsSig[k as keyof typeof alarmsSig]).slice("Alarm".length)}`);
+    }
   });
 
   it("finds rows by frame and name, and not a name of another frame", () => {

@@ -44,13 +44,16 @@ describe("frames handed to Espruino's SPI and I2C", () => {
   });
 
   it("copies a plain array, or another buffer at a length already seen, into a frame of its own", () => {
-    const views = new ByteViews();
+    const views = new ByteViews(new FramePool());
     const a = new Uint8Array(6);
-    const b = new Uint8Array(6);
-    expect(views.of(a as unknown as number[], 3)?.buffer).toBe(a.buffer);
-    expect(views.of(b as unknown as number[], 3)).toBeUndefined();
-    expect(views.of([1, 2, 3], 3)).toBeUndefined();
-    expect(views.of(a as unknown as number[], 7)).toBeUndefined();
+    const b = new Uint8Array([9, 8, 7, 6, 5, 4]);
+    expect(views.of(a as unknown as number[], 3).buffer).toBe(a.buffer);
+    const other = views.of(b as unknown as number[], 3);
+    expect(other.buffer).not.toBe(b.buffer);
+    expect([...other]).toEqual([9, 8, 7]);
+    expect([...views.of([1, 2, 3], 3)]).toEqual([1, 2, 3]);
+    expect(views.of(a as unknown as number[], 7)).toHaveLength(7);
+    expect(views.of(a as unknown as number[], 7).buffer).not.toBe(a.buffer);
     const spi = new EchoSpi();
     const device = new EspruinoSpiDevice({ spi, active: undefined }, setup, pin, new FramePool());
     const rx: number[] = [0, 0, 0];
