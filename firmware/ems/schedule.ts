@@ -5,6 +5,11 @@
 // A multiplexed frame sends every group once per period. A transport takes only so many frames at
 // once (an MCP2515 has three transmit buffers): what it refuses waits for the next tick, in
 // order, so a full controller delays frames but never reorders or drops the set.
+//
+// A set is spread over the calls of the first 800 ms of a period (spreadMs): each call sends at most
+// its share, by the time since the previous call, and never fewer than minFramesPerCall. On
+// Espruino a frame costs about 2,600 tokens, some 37 ms on a 64 MHz board (scripts/espruino-time.ts):
+// the whole set of a 16-cell board in one tick would stall the control loop for most of a second.
 import { CanStatus, createCanFrame } from "../../hal/can";
 import type { CanFrame, CanPort } from "../../hal/can";
 import { intArray, numberArray } from "../alloc";
@@ -32,7 +37,16 @@ export interface EmsSchedule {
   dueMs: number;
   /** A group is pending: marked by sendSoon, or refused by the transport and sent later. */
   waiting: boolean;
+  /** Groups of all frames together: the largest set one call may find due. */
+  setSize: number;
+  /** nowMs of the previous call, or −1 before the first. */
+  lastCallMs: number;
 }
+
+/** The three transmit buffers of an MCP2515 (can-link.md): no call is held to fewer. */
+export const minFramesPerCall = 3;
+/** A due set is out within this much of its period's start when calls come at least this often. */
+export const spreadMs = 800;
 
 
 function add(s: EmsSchedule, conf: RunConfig, id: number, at: number): number {
@@ -57,6 +71,8 @@ export function createEmsSchedule(conf: RunConfig, pylon: boolean): EmsSchedule 
     deferred: 0,
     dueMs: -1,
     waiting: false,
+    setSize: 0,
+    lastCallMs: -1,
   };
   let at = 0;
   at = add(s, conf, FrameId.limits, at);
@@ -76,17 +92,33 @@ export function createEmsSchedule(conf: RunConfig, pylon: boolean): EmsSchedule 
   at = add(s, conf, FrameId.counters, at);
   at = add(s, conf, FrameId.name, at);
   add(s, conf, FrameId.info, at);
+  for (let i = 0; i < n; i++) s.setSize += s.groups[i];
   return s;
 }
 
 /**
- * Marks the frames due at `nowMs`, then sends pending groups in schedule order until the
- * transport refuses one. A late tick does not send a frame twice: the next due time restarts
- * from now when more than a period was missed. Returns the frames sent on this call.
+ * Frames this call may send: the set's share of the time since the previous call over spreadMs,
+ * at least minFramesPerCall; the whole set on the first call or after a gap of spreadMs or more.
+ */
+function callBudget(s: EmsSchedule, nowMs: number): number {
+  const last = s.lastCallMs;
+  s.lastCallMs = nowMs;
+  const sinceMs = nowMs - last;
+  if (last < 0 || sinceMs < 0 || sinceMs >= spreadMs) return s.setSize;
+  const share = Math.floor((s.setSize * sinceMs + spreadMs - 1) / spreadMs);
+  return share > minFramesPerCall ? share : minFramesPerCall;
+}
+
+/**
+ * Marks the frames due at `nowMs`, then sends pending groups in schedule order until the call's
+ * budget (callBudget) is spent or the transport refuses one. A late tick does not send a frame
+ * twice: the next due time restarts from now when more than a period was missed. Returns the
+ * frames sent on this call.
  */
 export function sendDueFrames(s: EmsSchedule, src: EmsSource, port: CanPort, nowMs: number): number {
-  // Nothing due and nothing pending, nine ticks in ten (every period is 1 s or more): both loops
-  // below would do nothing, and Espruino runs them token by token (scripts/espruino-time.ts).
+  const budget = callBudget(s, nowMs);
+  // Nothing due and nothing pending, most ticks (every period is 1 s or more): both loops below
+  // would do nothing, and Espruino runs them token by token (scripts/espruino-time.ts).
   if (!s.waiting && s.dueMs >= 0 && nowMs < s.dueMs) return 0;
   const n = s.ids.length;
   let dueMs = -1;
@@ -103,6 +135,7 @@ export function sendDueFrames(s: EmsSchedule, src: EmsSource, port: CanPort, now
   let sentNow = 0;
   for (let i = 0; i < n; i++) {
     while (s.pending[i] >= 0 && s.pending[i] < s.groups[i]) {
+      if (sentNow >= budget) return sentNow;
       if (!encodeBmsFrame(s.frame, s.ids[i], s.pending[i], src)) {
         s.pending[i] = -1;
         break;

@@ -8,7 +8,7 @@ import type { CanCounters, CanFrame, CanPort } from "../../hal/can";
 import { presetConfig } from "../../firmware/config";
 import { createEmsSource } from "../../firmware/ems/encode";
 import { FrameId } from "../../firmware/ems/ids";
-import { createEmsSchedule, sendDueFrames, sendSoon } from "../../firmware/ems/schedule";
+import { createEmsSchedule, minFramesPerCall, sendDueFrames, sendSoon, spreadMs } from "../../firmware/ems/schedule";
 import { createMeasurements, createState } from "../../firmware/state";
 import { RequestedMode } from "../../firmware/types";
 
@@ -75,5 +75,42 @@ describe("the EMS frame schedule", () => {
     }
     expect(sent).toEqual(all.ids);
     expect(s.deferred).toBeGreaterThan(0);
+  });
+
+  it("spreads a due set over the calls of half a period, in order, each call within its share", () => {
+    // The reference: calls a second apart send each set whole.
+    const whole = createEmsSchedule(conf, false);
+    const reference = new Port();
+    sendDueFrames(whole, src, reference, 0);
+    reference.take();
+    sendDueFrames(whole, src, reference, 1000);
+    const set = reference.take();
+    expect(set.length).toBeGreaterThan(10);
+
+    const s = createEmsSchedule(conf, false);
+    const port = new Port();
+    for (let t = 0; t < 1000; t += 100) sendDueFrames(s, src, port, t);
+    port.take();
+    const share = Math.max(minFramesPerCall, Math.ceil((s.setSize * 100) / spreadMs));
+    expect(share).toBeLessThan(set.length);
+    const sent: number[] = [];
+    for (let t = 1000; t < 1000 + spreadMs; t += 100) {
+      const n = sendDueFrames(s, src, port, t);
+      expect(n).toBeLessThanOrEqual(share);
+      sent.push(...port.take());
+    }
+    expect(sent).toEqual(set);
+    expect(s.waiting).toBe(false);
+  });
+
+  it("sends the whole set in one call after a gap of half a period or more", () => {
+    const s = createEmsSchedule(conf, false);
+    const port = new Port();
+    sendDueFrames(s, src, port, 0);
+    port.take();
+    let due = 0;
+    for (let i = 0; i < s.ids.length; i++) if (1000 % s.periodMs[i] === 0) due += s.groups[i];
+    expect(due).toBeGreaterThan(Math.max(minFramesPerCall, Math.ceil((s.setSize * 100) / spreadMs)));
+    expect(sendDueFrames(s, src, port, 1000)).toBe(due);
   });
 });
