@@ -113,12 +113,14 @@ export class Bq76952Interface {
     // First byte: CRC over addrW, reg, addrR, d0; every later byte: CRC over itself (§2.1), which
     // from a zero CRC is the table entry of the byte. Few tokens a byte: this runs for every cell
     // of every tick, and Espruino's time goes by the token (scripts/espruino-time.ts).
-    let c = crcTi[crcTi[crcTi[addressWrite] ^ (register & 0xff)] ^ (addressWrite + 1)];
-    for (let i = 0; i < count; i++) {
-      const d = rx[2 * i] & 0xff;
-      if (crcTi[c ^ d] !== rx[2 * i + 1]) return this.bad();
+    if (count <= 0) return Transfer.ok;
+    const first = rx[0] & 0xff;
+    if (crcTi[crcTi[crcTi[crcTi[addressWrite] ^ (register & 0xff)] ^ (addressWrite + 1)] ^ first] !== rx[1]) return this.bad();
+    data[0] = first;
+    for (let i = 1, at = 2; i < count; i++, at += 2) {
+      const d = rx[at] & 0xff;
+      if (crcTi[d] !== rx[at + 1]) return this.bad();
       data[i] = d;
-      c = 0;
     }
     return Transfer.ok;
   }

@@ -8,7 +8,7 @@
 //   (the chain shifts like a register);
 // * read: command, then 8 bytes clocked per device, the FIRST block from the BOTTOM device.
 import type { SpiDevice } from "../hal";
-import { byteArray } from "../../firmware/alloc";
+import { byteArray, intArray } from "../../firmware/alloc";
 import { blockBytes, Command, commandBytes, groupBytes } from "./registers";
 import { pec15, pecMatches, putPec } from "./pec";
 
@@ -19,6 +19,13 @@ import { pec15, pecMatches, putPec } from "./pec";
  * interpretation on Espruino (scripts/espruino-time.ts) however short it is.
  */
 export const pollBytes = 128;
+
+/**
+ * Slots of the command PEC cache, indexed by the code's low bits. A driver sends about twenty
+ * fixed command codes, each on every measurement: a PEC over their two bytes is a call and two
+ * table steps, some 110 tokens a frame on Espruino (scripts/espruino-time.ts), a hit about 35.
+ */
+const commandPecSlots = 64;
 
 export class Ltc681xFrames {
   /** Bytes of the last frame as received; data of device d starts at commandBytes + 8·d. */
@@ -33,6 +40,8 @@ export class Ltc681xFrames {
    * Espruino (scripts/espruino-time.ts), and writes are rare (configuration, balancing changes).
    */
   private padDirty = false;
+  /** code · 65536 + PEC of the last command seen in each slot (code & 63), −1 while empty. */
+  private readonly commandPec: number[];
 
   constructor(spi: SpiDevice, devices: number) {
     this.spi = spi;
@@ -42,6 +51,7 @@ export class Ltc681xFrames {
     if (commandBytes + pollBytes > size) size = commandBytes + pollBytes;
     this.tx = byteArray(size, 0xff);
     this.rx = byteArray(size, 0xff);
+    this.commandPec = intArray(commandPecSlots, -1);
   }
 
   /**
@@ -132,8 +142,16 @@ export class Ltc681xFrames {
     this.tx[0] = (code >>> 8) & 0xff;
     this.tx[1] = code & 0xff;
     // putPec written out: every frame starts here, and a call costs far more than two stores on
-    // Espruino (scripts/espruino-time.ts).
-    const pec = pec15(this.tx, 0, 2);
+    // Espruino (scripts/espruino-time.ts). Codes are 11 bits (§1.2), so code · 65536 + PEC stays
+    // below 2^27 and the entry of another code (or −1) never matches.
+    const slot = code & (commandPecSlots - 1);
+    const cached = this.commandPec[slot];
+    let pec: number;
+    if (cached >= 0 && cached >>> 16 === code) pec = cached & 0xffff;
+    else {
+      pec = pec15(this.tx, 0, 2);
+      this.commandPec[slot] = code * 65536 + pec;
+    }
     this.tx[2] = (pec >>> 8) & 0xff;
     this.tx[3] = pec & 0xff;
   }

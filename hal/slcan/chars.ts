@@ -62,7 +62,7 @@ function buildHexDigits(): number[] {
 }
 
 /** hexDigits[v] = hexDigit(v): a lookup per digit of every frame sent, not a call (on Espruino a call costs far more, scripts/espruino-time.ts). */
-const hexDigits: number[] = buildHexDigits();
+export const hexDigits: number[] = buildHexDigits();
 
 /**
  * True for the command letters that can only ever start a line: a valid SLCAN line is one letter

@@ -7,7 +7,7 @@
 // python-can writes exactly this (`t%03X%d` + uppercase hex) and reads exactly DLC bytes, ignoring
 // anything after them, such as the optional 4-digit timestamp (§5, Zn).
 import type { CanFrame } from "../can";
-import { Ch, hexValue, putHex, readHex } from "./chars";
+import { Ch, hexDigits, hexValue, putHex, readHex } from "./chars";
 
 /** Largest 11-bit identifier. */
 export const maxStdId = 0x7ff;
@@ -50,8 +50,13 @@ export function encodeFrameLine(frame: CanFrame, out: number[], timestampMs: num
   out[n] = Ch.zero + dlc;
   n++;
   if (!frame.remote) {
+    // Two table lookups a byte, written out: this runs for every byte of every frame sent, and a
+    // call costs far more than the lookups on Espruino (scripts/espruino-time.ts).
+    const data = frame.data;
     for (let i = 0; i < dlc; i++) {
-      putHex(out, n, frame.data[i] & 0xff, 2);
+      const b = data[i] & 0xff;
+      out[n] = hexDigits[b >>> 4];
+      out[n + 1] = hexDigits[b & 0xf];
       n += 2;
     }
   }

@@ -137,6 +137,30 @@ describe("BQ76952 framing on the wire (§2.1, §2.3)", () => {
     expect(last.bytes.slice(0, 4)).toEqual([0xe4, 0x9e, 0x0c, 0x24]);
     expect([io.u16(0), io.u16(2), io.u16(4), io.u16(6)]).toEqual([3300, 3313, 3326, 3339]);
   });
+
+  it("rejects a CRC-mode read whose CRC is wrong at any byte, the first or a later one", () => {
+    // The reply of a 3-byte read at 0x14 from address 0x08: d0, CRC(10 14 11 d0), then each later
+    // byte with the CRC of itself alone (§2.1).
+    const reply = [0x34, bqCrc8([0x10, 0x14, 0x11, 0x34]), 0x12, bqCrc8([0x12]), 0x56, bqCrc8([0x56])];
+    const answering = (bytes: number[]) => ({
+      write: () => I2cStatus.ok,
+      read: () => I2cStatus.ok,
+      writeRead: (_a: number, _d: number[], _w: number, into: number[], n: number) => {
+        for (let i = 0; i < n; i++) into[i] = bytes[i];
+        return I2cStatus.ok;
+      },
+    });
+    const good = new Bq76952Interface(answering(reply), 0x08, true);
+    expect(good.read(0x14, 3)).toBe(Transfer.ok);
+    expect(good.data.slice(0, 3)).toEqual([0x34, 0x12, 0x56]);
+    for (const at of [1, 2, 5]) {
+      const bad = reply.slice();
+      bad[at] ^= 0x01;
+      const io = new Bq76952Interface(answering(bad), 0x08, true);
+      expect(io.read(0x14, 3)).toBe(Transfer.crc);
+      expect(io.crcErrors).toBe(1);
+    }
+  });
 });
 
 describe("BQ76952 driver against the emulator", () => {
