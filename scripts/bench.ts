@@ -148,6 +148,7 @@ async function main(): Promise<void> {
         callsPerTick: work.calls,
         callFloorMicros: callFloorMicros(board.mcu.clockMhz),
         tokensPerTick: work.tokens,
+        maxTokensPerTick: work.maxTokens,
         tokenMicros: tokenMicros(board.mcu.clockMhz),
         tickMs: board.tickMs,
         clockMhz: board.mcu.clockMhz,

@@ -13,8 +13,10 @@ export interface TickTime {
   callsPerTick: number;
   /** The floor of one call on the board, µs. */
   callFloorMicros: number;
-  /** Tokens of the built file executed per tick. */
+  /** Tokens of the built file executed per tick, on average. */
   tokensPerTick: number;
+  /** Tokens of the heaviest tick of the run. */
+  maxTokensPerTick: number;
   /** One executed token on the board, µs. */
   tokenMicros: number;
   tickMs: number;
@@ -40,8 +42,9 @@ export function budgetLines(b: BoardBudget, cells: number, time: TickTime): stri
   }
   const floorMs = (time.callsPerTick * time.callFloorMicros) / 1000;
   const tokenMs = (time.tokensPerTick * time.tokenMicros) / 1000;
+  const maxMs = (time.maxTokensPerTick * time.tokenMicros) / 1000;
   lines.push(
-    `  tick time on this ${time.clockMhz} MHz board (scripts/espruino-time.ts; bus transfers not included): ${time.tokensPerTick.toFixed(0)} tokens executed per tick (V8 block coverage of the built file in the stand-in) at ${time.tokenMicros.toFixed(1)} µs a token (espruino.com/Performance's 4 kHz toggle loop, pretokenised): about ${tokenMs.toFixed(0)} ms, ${pct(tokenMs, time.tickMs)} of the ${time.tickMs} ms tick → ${tokenMs <= time.tickMs / 2 ? "idle most of the time" : "NOT idle most of the time"} (estimate); floor from the ${time.callsPerTick.toFixed(0)} calls alone at ≥ ${time.callFloorMicros.toFixed(0)} µs a call: ≥ ${floorMs.toFixed(0)} ms; on this host: core step ${time.coreMicros.toFixed(2)} µs, the shell's whole tick ${time.tickMicros.toFixed(1)} µs with the emulators`,
+    `  tick time on this ${time.clockMhz} MHz board (scripts/espruino-time.ts; bus transfers not included): ${time.tokensPerTick.toFixed(0)} tokens executed per tick (V8 block coverage of the built file in the stand-in) at ${time.tokenMicros.toFixed(1)} µs a token (espruino.com/Performance's 4 kHz toggle loop, pretokenised): about ${tokenMs.toFixed(0)} ms, ${pct(tokenMs, time.tickMs)} of the ${time.tickMs} ms tick → ${tokenMs <= time.tickMs / 2 ? "idle most of the time" : "NOT idle most of the time"} (estimate); the heaviest tick ${time.maxTokensPerTick.toFixed(0)} tokens, about ${maxMs.toFixed(0)} ms; floor from the ${time.callsPerTick.toFixed(0)} calls alone at ≥ ${time.callFloorMicros.toFixed(0)} µs a call: ≥ ${floorMs.toFixed(0)} ms; on this host: core step ${time.coreMicros.toFixed(2)} µs, the shell's whole tick ${time.tickMicros.toFixed(1)} µs with the emulators`,
   );
   return lines;
 }

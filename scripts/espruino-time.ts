@@ -58,15 +58,28 @@ export interface TickWork {
   tokens: number;
 }
 
-/** Calls and executed tokens of `code` from one coverage take. */
-export function workOf(code: string, functions: Coverage["result"][number]["functions"]): TickWork {
+/** The mean tick and the heaviest one of a run. */
+export interface TickWorkRun extends TickWork {
+  /** Tokens of the tick that executed the most. */
+  maxTokens: number;
+}
+
+/** Start offsets of the file's tokens: tokenised once, weighted at every coverage take. */
+export function tokenStarts(code: string): Int32Array {
+  const starts: number[] = [];
+  for (const t of acorn.tokenizer(code, { ecmaVersion: 2022 })) starts.push(t.start);
+  return Int32Array.from(starts);
+}
+
+/** Calls and executed tokens of `code` from one coverage take (`starts` from tokenStarts(code)). */
+export function workOf(code: string, functions: Coverage["result"][number]["functions"], starts: Int32Array = tokenStarts(code)): TickWork {
   const ranges = functions.flatMap((f) => f.ranges);
   // Innermost wins: paint the ranges from the largest to the smallest.
   ranges.sort((a, b) => b.endOffset - b.startOffset - (a.endOffset - a.startOffset));
   const count = new Float64Array(code.length);
   for (const r of ranges) count.fill(r.count, r.startOffset, r.endOffset);
   let tokens = 0;
-  for (const t of acorn.tokenizer(code, { ecmaVersion: 2022 })) tokens += count[t.start];
+  for (const start of starts) tokens += count[start];
   let calls = 0;
   for (const f of functions) calls += f.ranges[0].count;
   return { calls, tokens };
@@ -76,9 +89,10 @@ let runs = 0;
 
 /**
  * Calls and executed tokens of the built file per control tick, averaged over `ticks` ticks of a
- * C/5 discharge after `warmUp` ticks, with the simulated EMS listening.
+ * C/5 discharge after `warmUp` ticks, with the simulated EMS listening, and the heaviest tick
+ * (coverage is taken after every tick: its counts restart at each take).
  */
-export async function tickWork(board: BoardDefinition, build: EspruinoBuild, ticks: number, warmUp = 50): Promise<TickWork> {
+export async function tickWork(board: BoardDefinition, build: EspruinoBuild, ticks: number, warmUp = 50): Promise<TickWorkRun> {
   const session = new inspector.Session();
   session.connect();
   try {
@@ -95,13 +109,22 @@ export async function tickWork(board: BoardDefinition, build: EspruinoBuild, tic
     for (let k = 0; k < warmUp; k++) s.step(demandMa, board.tickMs);
     // Counts restart at each take: this one drops start-up's and the warm-up's.
     await session.post("Profiler.takePreciseCoverage");
-    for (let k = 0; k < ticks; k++) s.step(demandMa, board.tickMs);
-    const coverage = (await session.post("Profiler.takePreciseCoverage")) as unknown as Coverage;
+    const starts = tokenStarts(build.code);
+    let calls = 0;
+    let tokens = 0;
+    let maxTokens = 0;
+    for (let k = 0; k < ticks; k++) {
+      s.step(demandMa, board.tickMs);
+      const coverage = (await session.post("Profiler.takePreciseCoverage")) as unknown as Coverage;
+      const script = coverage.result.find((r) => r.url.endsWith(`${board.name}.js`));
+      if (script === undefined) throw new Error(`espruino-time: no coverage for ${board.name}.js`);
+      const w = workOf(build.code, script.functions, starts);
+      calls += w.calls;
+      tokens += w.tokens;
+      maxTokens = Math.max(maxTokens, w.tokens);
+    }
     await session.post("Profiler.stopPreciseCoverage");
-    const script = coverage.result.find((r) => r.url.endsWith(`${board.name}.js`));
-    if (script === undefined) throw new Error(`espruino-time: no coverage for ${board.name}.js`);
-    const w = workOf(build.code, script.functions);
-    return { calls: w.calls / ticks, tokens: w.tokens / ticks };
+    return { calls: calls / ticks, tokens: tokens / ticks, maxTokens };
   } finally {
     session.disconnect();
   }

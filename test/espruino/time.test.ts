@@ -90,4 +90,12 @@ describe("the work of a built file's tick", () => {
     expect(more.calls).toBeGreaterThan(a.calls);
     expect(more.tokens).toBeGreaterThan(a.tokens);
   });
+
+  it("names its heaviest tick: the ticks that send frames weigh more than the mean, and within the cap the schedule sets", async () => {
+    // 50 ticks of 100 ms: five frame sets go out, each spread over several ticks (firmware/ems/schedule.ts).
+    const w = await tickWork(board, build, 50);
+    expect(w.maxTokens).toBeGreaterThan(w.tokens);
+    // The whole set in one tick was about four times the mean tick before the spread (scripts/espruino-time.ts).
+    expect(w.maxTokens).toBeLessThan(3 * w.tokens);
+  });
 });
