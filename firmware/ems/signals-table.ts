@@ -13,10 +13,13 @@
 // the row modules load; rows are addressed by the index the add functions return. Every value is
 // a small integer, so the columns are smallIntArray (an Int16Array on Espruino: 2 bytes a value
 // instead of 2 JsVars, espruino.md §6), or tinyIntArray (an Int8Array) where a value is a bit
-// position, a width, a multiplexor value or an instance count. The names are one string, held apart from the columns
-// (signalNames): only the row builders and tests read them, so on Espruino, where the build
-// releases what the running BMS cannot reach (scripts/espruino-release.ts), their ~1,700
-// characters (~170 JsVars) go once the rows are made.
+// position, a width, a multiplexor value or an instance count.
+//
+// What only the DBC needs, the names, the frame ids and the scaling (factor, offset), is held
+// apart from the columns the encoders and decoders read (signalDbc): only the row builders and
+// tests read it, so on Espruino, where the build releases what the running BMS cannot reach
+// (scripts/espruino-release.ts), its ~1,700 characters and four columns (~270 JsVars) go once the
+// rows are made.
 import { smallIntArray, smallIntMax, smallIntMin, tinyIntArray, tinyIntMax, tinyIntMin } from "../alloc";
 import { clampRaw, getSignal, putSignal } from "./pack";
 
@@ -28,26 +31,19 @@ export const muxSwitch = -2;
 /** Rows the columns hold: the two profiles have 111; the load fails naming the row beyond this. */
 export const signalRowCapacity = 112;
 
-/** Separates the names in SignalNames.text (not a character of a DBC name). */
+/** Separates the names in SignalDbc.text (not a character of a DBC name). */
 const nameSeparator = ",";
 
 export interface SignalTable {
   /** Rows added so far. */
   rows: number;
-  /** CAN id of the frame (FrameId). */
-  frame: number[];
   /** Intel start bit (LSB) of the row, or of instance 0 of a family. */
   start: number[];
   length: number[];
   /** 1 when the raw value is two's complement, else 0. */
   signed: number[];
-  /** DBC factor as the ratio factorNum / factorDen (0.1 V = 1/10): exact, no float. */
-  factorNum: number[];
-  factorDen: number[];
   /** Firmware units per raw count: CVL raw = mV / 100, so 100; 1 where the raw value is the unit. */
   unitsPerRaw: number[];
-  /** DBC offset, physical units. */
-  offset: number[];
   /** Multiplexor value of the row (of instance 0 of a family), muxNone or muxSwitch. */
   mux: number[];
   /** Instances: 1 for a single signal. */
@@ -58,26 +54,36 @@ export interface SignalTable {
 
 export const signalTable: SignalTable = {
   rows: 0,
-  frame: smallIntArray(signalRowCapacity, 0),
   start: tinyIntArray(signalRowCapacity, 0),
   length: tinyIntArray(signalRowCapacity, 0),
   signed: tinyIntArray(signalRowCapacity, 0),
-  factorNum: smallIntArray(signalRowCapacity, 0),
-  factorDen: smallIntArray(signalRowCapacity, 0),
   unitsPerRaw: smallIntArray(signalRowCapacity, 0),
-  offset: smallIntArray(signalRowCapacity, 0),
   mux: tinyIntArray(signalRowCapacity, 0),
   count: tinyIntArray(signalRowCapacity, 0),
   perMux: tinyIntArray(signalRowCapacity, 0),
 };
 
-export interface SignalNames {
+/** What the DBC says of signalTable's rows beyond their layout. */
+export interface SignalDbc {
   /** The DBC names, row by row, separated by commas; a family's base name (instances append 0, 1, …). */
   text: string;
+  /** CAN id of the row's frame (FrameId). */
+  frame: number[];
+  /** DBC factor as the ratio factorNum / factorDen (0.1 V = 1/10): exact, no float. */
+  factorNum: number[];
+  factorDen: number[];
+  /** DBC offset, physical units. */
+  offset: number[];
 }
 
-/** The names of signalTable's rows. */
-export const signalNames: SignalNames = { text: "" };
+/** The names, frames and scaling of signalTable's rows. */
+export const signalDbc: SignalDbc = {
+  text: "",
+  frame: smallIntArray(signalRowCapacity, 0),
+  factorNum: smallIntArray(signalRowCapacity, 0),
+  factorDen: smallIntArray(signalRowCapacity, 0),
+  offset: smallIntArray(signalRowCapacity, 0),
+};
 
 /** Is `v` an integer in low..high? */
 function fits(v: number, low: number, high: number): boolean {
@@ -98,15 +104,16 @@ export function addRow(frame: number, name: string, start: number, length: numbe
   for (let k = 0; k < narrow.length; k++) {
     if (!fits(narrow[k], tinyIntMin, tinyIntMax)) throw new Error("signal " + name + ": value " + narrow[k] + " is not an integer in " + tinyIntMin + ".." + tinyIntMax);
   }
-  t.frame[row] = frame;
-  signalNames.text = row === 0 ? name : signalNames.text + nameSeparator + name;
+  const d = signalDbc;
+  d.frame[row] = frame;
+  d.text = row === 0 ? name : d.text + nameSeparator + name;
   t.start[row] = start;
   t.length[row] = length;
   t.signed[row] = signed ? 1 : 0;
-  t.factorNum[row] = factorNum;
-  t.factorDen[row] = factorDen;
+  d.factorNum[row] = factorNum;
+  d.factorDen[row] = factorDen;
   t.unitsPerRaw[row] = unitsPerRaw;
-  t.offset[row] = 0;
+  d.offset[row] = 0;
   t.mux[row] = mux;
   t.count[row] = count;
   t.perMux[row] = perMux;
@@ -115,8 +122,8 @@ export function addRow(frame: number, name: string, start: number, length: numbe
 }
 
 /** The DBC name of a row (start-up and test code: it builds a string). */
-export function rowName(names: SignalNames, row: number): string {
-  const text = names.text;
+export function rowName(dbc: SignalDbc, row: number): string {
+  const text = dbc.text;
   let from = 0;
   for (let k = 0; k < row; k++) {
     const at = text.indexOf(nameSeparator, from);
@@ -161,13 +168,13 @@ export function instanceMux(t: SignalTable, row: number, j: number): number {
 }
 
 /** DBC name of instance j (start-up and test code: it builds a string). */
-export function instanceName(t: SignalTable, names: SignalNames, row: number, j: number): string {
-  return t.count[row] > 1 ? rowName(names, row) + j : rowName(names, row);
+export function instanceName(t: SignalTable, dbc: SignalDbc, row: number, j: number): string {
+  return t.count[row] > 1 ? rowName(dbc, row) + j : rowName(dbc, row);
 }
 
 /** Row index of the signal `name` (a row's name, not an instance's) of `frame`, or −1. */
-export function findRow(t: SignalTable, names: SignalNames, frame: number, name: string): number {
-  for (let i = 0; i < t.rows; i++) if (t.frame[i] === frame && rowName(names, i) === name) return i;
+export function findRow(t: SignalTable, dbc: SignalDbc, frame: number, name: string): number {
+  for (let i = 0; i < t.rows; i++) if (dbc.frame[i] === frame && rowName(dbc, i) === name) return i;
   return -1;
 }
 

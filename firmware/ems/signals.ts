@@ -7,7 +7,7 @@ export {
   muxNone,
   muxSwitch,
   signalTable,
-  signalNames,
+  signalDbc,
   instanceStart,
   instanceMux,
   instanceName,
@@ -21,7 +21,7 @@ export {
   getRow,
   getInstance,
 } from "./signals-table";
-export type { SignalNames, SignalTable } from "./signals-table";
+export type { SignalDbc, SignalTable } from "./signals-table";
 export { limitsSig, socSohSig, measurementsSig, pylonFlagsSig, alarmsSig, pylonRequestSig, nameSig, infoSig } from "./signals-inverter";
 export {
   maxCellSlots,

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Can, Dbc } from "candied";
 import type { CanFrame } from "../../hal/can";
-import { instanceMux, instanceName, instanceStart, isSigned, muxNone, muxSwitch, signalNames, type SignalNames } from "../../firmware/ems/signals";
+import { instanceMux, instanceName, instanceStart, isSigned, muxNone, muxSwitch, signalDbc, type SignalDbc } from "../../firmware/ems/signals";
 import type { SignalTable } from "../../firmware/ems/signals";
 
 export const dbcFile = join(import.meta.dirname, "..", "..", "firmware", "ems", "tsbms.dbc");
@@ -89,19 +89,19 @@ export interface TableSignal {
   mux: number;
 }
 
-export function expandTable(t: SignalTable, names: SignalNames = signalNames): TableSignal[] {
+export function expandTable(t: SignalTable, dbc: SignalDbc = signalDbc): TableSignal[] {
   const all: TableSignal[] = [];
   for (let row = 0; row < t.rows; row++) {
     for (let j = 0; j < t.count[row]; j++) {
       all.push({
-        frame: t.frame[row],
-        name: instanceName(t, names, row, j),
+        frame: dbc.frame[row],
+        name: instanceName(t, dbc, row, j),
         start: instanceStart(t, row, j),
         length: t.length[row],
         signed: isSigned(t, row),
-        factorNum: t.factorNum[row],
-        factorDen: t.factorDen[row],
-        offset: t.offset[row],
+        factorNum: dbc.factorNum[row],
+        factorDen: dbc.factorDen[row],
+        offset: dbc.offset[row],
         mux: instanceMux(t, row, j),
       });
     }
@@ -117,9 +117,9 @@ const hex = (id: number) => `0x${id.toString(16)}`;
  * length, sign, factor, offset or multiplexor value, a DBC signal missing from the table, an
  * Intel/Motorola mismatch.
  */
-export function compareTableWithDbc(t: SignalTable, data: DbcData, names: SignalNames = signalNames): string[] {
+export function compareTableWithDbc(t: SignalTable, data: DbcData, dbc: SignalDbc = signalDbc): string[] {
   const problems: string[] = [];
-  const table = expandTable(t, names);
+  const table = expandTable(t, dbc);
   const seen = new Set<string>();
   for (const s of table) {
     const key = `${hex(s.frame)} ${s.name}`;
@@ -157,23 +157,24 @@ export function compareTableWithDbc(t: SignalTable, data: DbcData, names: Signal
 export function copyTable(t: SignalTable): SignalTable {
   return {
     rows: t.rows,
-    frame: [...t.frame],
     start: [...t.start],
     length: [...t.length],
     signed: [...t.signed],
-    factorNum: [...t.factorNum],
-    factorDen: [...t.factorDen],
     unitsPerRaw: [...t.unitsPerRaw],
-    offset: [...t.offset],
     mux: [...t.mux],
     count: [...t.count],
     perMux: [...t.perMux],
   };
 }
 
-/** A copy of the names of signalTable's rows with row `row` named `name`. */
-export function renamedRow(row: number, name: string): SignalNames {
-  const names = signalNames.text.split(",");
+/** A copy of the DBC side of a signal table whose columns can be changed without touching the firmware's. */
+export function copyDbc(d: SignalDbc): SignalDbc {
+  return { text: d.text, frame: [...d.frame], factorNum: [...d.factorNum], factorDen: [...d.factorDen], offset: [...d.offset] };
+}
+
+/** A copy of signalDbc with row `row` named `name`. */
+export function renamedRow(row: number, name: string): SignalDbc {
+  const names = signalDbc.text.split(",");
   names[row] = name;
-  return { text: names.join(",") };
+  return { ...copyDbc(signalDbc), text: names.join(",") };
 }

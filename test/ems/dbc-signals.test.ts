@@ -3,9 +3,9 @@
 // frame, start bit, length, sign, factor, offset and multiplexor value, and no signal on one side
 // only. The comparison is shown to fail on a copy of the table with one field changed.
 import { describe, expect, it } from "vitest";
-import { addRow, alarmsSig, findRow, limitsSig, rowName, signalNames, signalTable, cellVoltagesSig, temperaturesSig, balancingSig, faultsSig, muxNone } from "../../firmware/ems/signals";
+import { addRow, alarmsSig, findRow, limitsSig, rowName, signalDbc, signalTable, cellVoltagesSig, temperaturesSig, balancingSig, faultsSig, muxNone } from "../../firmware/ems/signals";
 import { FrameId } from "../../firmware/ems/ids";
-import { compareTableWithDbc, copyTable, expandTable, loadDbc, renamedRow } from "./dbc-helpers";
+import { compareTableWithDbc, copyDbc, copyTable, expandTable, loadDbc, renamedRow } from "./dbc-helpers";
 
 const db = loadDbc();
 
@@ -31,14 +31,14 @@ describe("the firmware's signal table against the DBC", () => {
     for (const k of alarms) {
       const warning = `warning${k.slice("alarm".length)}` as keyof typeof alarmsSig;
       expect(alarmsSig[warning], warning).toBe(alarmsSig[k as keyof typeof alarmsSig] + offset);
-      expect(rowName(signalNames, alarmsSig[warning])).toBe(`Warning${rowName(signalNames, alarmsSig[k as keyof typeof alarmsSig]).slice("Alarm".length)}`);
+      expect(rowName(signalDbc, alarmsSig[warning])).toBe(`Warning${rowName(signalDbc, alarmsSig[k as keyof typeof alarmsSig]).slice("Alarm".length)}`);
     }
   });
 
   it("finds rows by frame and name, and not a name of another frame", () => {
-    expect(findRow(signalTable, signalNames, FrameId.limits, "ChargeCurrentLimit")).toBe(limitsSig.chargeCurrentLimit);
-    expect(findRow(signalTable, signalNames, FrameId.limitRequest, "ChargeCurrentLimit")).not.toBe(limitsSig.chargeCurrentLimit);
-    expect(findRow(signalTable, signalNames, FrameId.socSoh, "ChargeCurrentLimit")).toBe(-1);
+    expect(findRow(signalTable, signalDbc, FrameId.limits, "ChargeCurrentLimit")).toBe(limitsSig.chargeCurrentLimit);
+    expect(findRow(signalTable, signalDbc, FrameId.limitRequest, "ChargeCurrentLimit")).not.toBe(limitsSig.chargeCurrentLimit);
+    expect(findRow(signalTable, signalDbc, FrameId.socSoh, "ChargeCurrentLimit")).toBe(-1);
   });
 
   it("reports a wrong start bit, naming the frame, the signal and both values", () => {
@@ -49,11 +49,12 @@ describe("the firmware's signal table against the DBC", () => {
 
   it("reports a wrong sign, length, factor and offset", () => {
     const t = copyTable(signalTable);
+    const d = copyDbc(signalDbc);
     t.signed[limitsSig.chargeVoltageLimit] = 1;
     t.length[faultsSig.firstFault] = 7;
-    t.factorDen[limitsSig.dischargeVoltageLimit] = 100;
-    t.offset[limitsSig.dischargeCurrentLimit] = -40;
-    expect(compareTableWithDbc(t, db.data)).toEqual([
+    d.factorDen[limitsSig.dischargeVoltageLimit] = 100;
+    d.offset[limitsSig.dischargeCurrentLimit] = -40;
+    expect(compareTableWithDbc(t, db.data, d)).toEqual([
       "0x351 ChargeVoltageLimit: signed true in the table, false in the DBC",
       "0x351 DischargeCurrentLimit: offset -40 in the table, 0 in the DBC",
       "0x351 DischargeVoltageLimit: factor 1/100 in the table, 0.1 in the DBC",
@@ -86,13 +87,13 @@ describe("the firmware's signal table against the DBC", () => {
 
   it("refuses a row whose values do not fit the table's 16-bit and 8-bit columns, adding nothing", () => {
     const rows = signalTable.rows;
-    const names = signalNames.text;
+    const names = signalDbc.text;
     expect(() => addRow(0x7ff, "TooFar", 0, 8, false, 40000, 1, 1, muxNone, 1, 0)).toThrow(/signal TooFar: value 40000 is not an integer in -32768..32767/);
     expect(() => addRow(0x7ff, "TooWide", 0, 200, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal TooWide: value 200 is not an integer in -128..127/);
     expect(() => addRow(0x7ff, "Half", 0.5, 8, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal Half: value 0.5/);
     expect(() => addRow(0x7ff, "A,B", 0, 8, false, 1, 1, 1, muxNone, 1, 0)).toThrow(/signal A,B: a name holds no ','/);
     expect(signalTable.rows).toBe(rows);
-    expect(signalNames.text).toBe(names);
-    expect(rowName(signalNames, limitsSig.chargeCurrentLimit)).toBe("ChargeCurrentLimit");
+    expect(signalDbc.text).toBe(names);
+    expect(rowName(signalDbc, limitsSig.chargeCurrentLimit)).toBe("ChargeCurrentLimit");
   });
 });
