@@ -105,18 +105,29 @@ export class EspruinoSpiDevice implements SpiDevice {
 /** nRF5 SDK sdk_errors.h: NRF_ERROR_PERIPH_DRIVERS_ERR_BASE 0x8200 + 1 (address NACK), + 2 (data NACK). */
 const nrfTwiAddressNack = "33281";
 const nrfTwiDataNack = "33282";
+/**
+ * The STM32F4 port (Pico, WiFi; Espruino targets/stm32/jshardware.c) has no NACK text: an
+ * unacknowledged address leaves the transmitter/receiver-mode event unset, and its WAIT_UNTIL
+ * gives up with "Timeout on I2C Write Transmit Mode 2" or "Timeout on I2C Read Receive Mode"
+ * (targets/stm32/jshardware.h), after WAIT_UNTIL_N_CYCLES (2,000,000 on the F401/F411) polls, so
+ * a silent chip also stalls the tick for that long. A byte not acknowledged and a start bit that never came both read
+ * "I2C device not responding", so that text stays a bus error.
+ */
+const stmAddressNack = ["transmit mode 2", "receive mode"];
 
 /**
  * What an I2C exception says went wrong. Espruino throws on a bus error (§5) and only its text
  * tells the kinds apart: the nRF5x port (MDBT42Q) throws "I2C Write Error <code>" or "I2C Read
- * Error <code>" with the Nordic driver's code (Espruino targets/nrf5x/jshardware.c), other ports
- * a text naming the NACK. String(e) because a native InternalError need not be an Error instance.
+ * Error <code>" with the Nordic driver's code (Espruino targets/nrf5x/jshardware.c), the STM32
+ * port a timeout naming the bus state it waited for (above), other ports a text naming the NACK.
+ * String(e) because a native InternalError need not be an Error instance.
  */
 export function i2cErrorStatus(e: unknown): I2cStatus {
   const text = String(e).toLowerCase();
   if (text.indexOf(nrfTwiAddressNack) >= 0) return I2cStatus.nackAddress;
   if (text.indexOf(nrfTwiDataNack) >= 0) return I2cStatus.nackData;
   if (text.indexOf("nack") >= 0 || text.indexOf("no ack") >= 0 || text.indexOf("acknowledge") >= 0) return I2cStatus.nackAddress;
+  for (let i = 0; i < stmAddressNack.length; i++) if (text.indexOf(stmAddressNack[i]) >= 0) return I2cStatus.nackAddress;
   return I2cStatus.busError;
 }
 

@@ -16,6 +16,13 @@ describe("classifying an Espruino I2C exception", () => {
     expect(i2cErrorStatus(internalError("I2C Write Error 33282\n"))).toBe(I2cStatus.nackData);
   });
 
+  it("reads the STM32 port's timeouts on the address phase as an address NACK, and its 'not responding' as a bus error", () => {
+    expect(i2cErrorStatus(internalError("Timeout on I2C Write Transmit Mode 2"))).toBe(I2cStatus.nackAddress);
+    expect(i2cErrorStatus(internalError("Timeout on I2C Read Receive Mode"))).toBe(I2cStatus.nackAddress);
+    expect(i2cErrorStatus(new Error("I2C device not responding"))).toBe(I2cStatus.busError);
+    expect(i2cErrorStatus(internalError("Timeout on I2C Write BUSY"))).toBe(I2cStatus.busError);
+  });
+
   it("reads a NACK named in words, and calls anything else a bus error", () => {
     expect(i2cErrorStatus(new Error("I2C Error: NACK at 0x8"))).toBe(I2cStatus.nackAddress);
     expect(i2cErrorStatus(internalError("I2CWrite: No ACK 0\n"))).toBe(I2cStatus.nackAddress);
