@@ -10,7 +10,7 @@ import { encodeBmsFrame, createEmsSource, frameGroups } from "../../firmware/ems
 import { encodeCommandReply, firstFault } from "../../firmware/ems/encode-status";
 import { batteryTemperatureDeciC, chargeVoltageLimitRaw, encodeLimits, encodeMeasurements, encodeName, nameCodes } from "../../firmware/ems/encode-inverter";
 import { FrameId } from "../../firmware/ems/ids";
-import { getSignal, putSignal } from "../../firmware/ems/pack";
+import { clampRaw, getSignal, putSignal } from "../../firmware/ems/pack";
 import { getRow, limitsSig, measurementsSig } from "../../firmware/ems/signals";
 import { logEvent } from "../../firmware/events";
 import { FaultId, faultCount, faultName } from "../../firmware/fault-ids";
@@ -77,6 +77,17 @@ describe("the Intel signal packer", () => {
       expect(getSignal(data, start, length, true)).toBe(v);
       expect(refGet(data, start, length, false)).toBe(v + 2 ** length);
     }
+  });
+
+  it("saturates a raw value beyond its field at the field's ends instead of wrapping, signed or not", () => {
+    for (const length of [1, 2, 8, 12, 16, 32]) {
+      const top = 2 ** length - 1;
+      expect([clampRaw(-1, length, false), clampRaw(0, length, false), clampRaw(top, length, false), clampRaw(top + 1, length, false)]).toEqual([0, 0, top, top]);
+      const half = 2 ** (length - 1);
+      expect([clampRaw(-half - 1, length, true), clampRaw(-half, length, true), clampRaw(half - 1, length, true), clampRaw(half, length, true)]).toEqual([-half, -half, half - 1, half - 1]);
+    }
+    expect(clampRaw(3300, 16, false)).toBe(3300);
+    expect(clampRaw(-250, 16, true)).toBe(-250);
   });
 
   it("handles the full 32-bit unsigned range (a balancing mask with every cell on)", () => {
