@@ -8,8 +8,9 @@
 //
 // A set is spread over the calls of the first 800 ms of a period (spreadMs): each call sends at most
 // its share, by the time since the previous call, and never fewer than minFramesPerCall. On
-// Espruino a frame costs about 2,600 tokens, some 37 ms on a 64 MHz board (scripts/espruino-time.ts):
-// the whole set of a 16-cell board in one tick would stall the control loop for most of a second.
+// Espruino a frame costs about 2,600 (SLCAN) to 4,000 (MCP2515) tokens, 35–55 ms on a 64–84 MHz
+// board (scripts/espruino-time.ts): the 12–26 frames of a second in one tick would stall the
+// control loop for most of a second.
 import { CanStatus, createCanFrame } from "../../hal/can";
 import type { CanFrame, CanPort } from "../../hal/can";
 import { intArray, numberArray } from "../alloc";
@@ -43,11 +44,10 @@ export interface EmsSchedule {
   lastCallMs: number;
 }
 
-/** The three transmit buffers of an MCP2515 (can-link.md): no call is held to fewer. */
+/** The three transmit buffers of an MCP2515 (TXB0–TXB2, can-link.md): no call is held to fewer. */
 export const minFramesPerCall = 3;
 /** A due set is out within this much of its period's start when calls come at least this often. */
 export const spreadMs = 800;
-
 
 function add(s: EmsSchedule, conf: RunConfig, id: number, at: number): number {
   s.ids[at] = id;

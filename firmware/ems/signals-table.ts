@@ -18,7 +18,7 @@
 // What only the DBC needs, the names, the frame ids and the scaling (factor, offset), is held
 // apart from the columns the encoders and decoders read (signalDbc): only the row builders and
 // tests read it, so on Espruino, where the build releases what the running BMS cannot reach
-// (scripts/espruino-release.ts), its ~1,700 characters and four columns (~270 JsVars) go once the
+// (scripts/espruino-release.ts), its ~1,700 characters and four columns (~260 JsVars) go once the
 // rows are made.
 import { smallIntArray, smallIntMax, smallIntMin, tinyIntArray, tinyIntMax, tinyIntMin } from "../alloc";
 import { clampRaw, getSignal, putSignal } from "./pack";

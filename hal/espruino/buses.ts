@@ -109,9 +109,9 @@ const nrfTwiDataNack = "33282";
  * The STM32F4 port (Pico, WiFi; Espruino targets/stm32/jshardware.c) has no NACK text: an
  * unacknowledged address leaves the transmitter/receiver-mode event unset, and its WAIT_UNTIL
  * gives up with "Timeout on I2C Write Transmit Mode 2" or "Timeout on I2C Read Receive Mode"
- * (targets/stm32/jshardware.h), after WAIT_UNTIL_N_CYCLES (2,000,000 on the F401/F411) polls, so
- * a silent chip also stalls the tick for that long. A byte not acknowledged and a start bit that never came both read
- * "I2C device not responding", so that text stays a bus error.
+ * (targets/stm32/jshardware.h) after WAIT_UNTIL_N_CYCLES polls (2,000,000 on the F401/F411), so a
+ * silent chip also holds the tick that long. A byte not acknowledged and a start bit that never
+ * came both read "I2C device not responding": that text stays a bus error.
  */
 const stmAddressNack = ["transmit mode 2", "receive mode"];
 

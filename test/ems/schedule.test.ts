@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // When the periodic BMS frames go out (firmware/ems/schedule.ts): the whole set at the first tick,
 // then nothing until a period ends, a frame asked for "soon" at the next call, and what the
-// transport refused at the next call, in order, before any period ends.
+// transport refused at the next call, in order, before any period ends; a set due while calls come
+// every tick spread over the calls of its first spreadMs.
 import { describe, expect, it } from "vitest";
 import { CanStatus } from "../../hal/can";
 import type { CanCounters, CanFrame, CanPort } from "../../hal/can";
@@ -77,7 +78,7 @@ describe("the EMS frame schedule", () => {
     expect(s.deferred).toBeGreaterThan(0);
   });
 
-  it("spreads a due set over the calls of half a period, in order, each call within its share", () => {
+  it("spreads a due set over the calls of its first spreadMs, in order, each call within its share", () => {
     // The reference: calls a second apart send each set whole.
     const whole = createEmsSchedule(conf, false);
     const reference = new Port();
@@ -103,7 +104,7 @@ describe("the EMS frame schedule", () => {
     expect(s.waiting).toBe(false);
   });
 
-  it("sends the whole set in one call after a gap of half a period or more", () => {
+  it("sends the whole due set in one call after a gap of spreadMs or more", () => {
     const s = createEmsSchedule(conf, false);
     const port = new Port();
     sendDueFrames(s, src, port, 0);
