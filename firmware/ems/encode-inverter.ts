@@ -87,29 +87,29 @@ export function internalActive(active: boolean[]): boolean {
 }
 
 /**
- * 0x359 (Pylon): protection flags from the fault tier, warning flags from the warning tier. The
- * rows are read as pylonFlagsSig.x, never through an alias, here and in every encoder: the
- * Espruino build then writes each row number into the file (scripts/espruino-constants.ts).
+ * One tier of 0x359 (Pylon) from `active` (per FaultId): the protection rows (bytes 0-1), or the
+ * warning rows at `rowOffset` from them (bytes 2-3, the same items in the same bits). The last item
+ * differs by tier, so it comes in as `last`: a system error for protection, an internal
+ * communication failure for the warnings. The rows are read as pylonFlagsSig.x, never through an
+ * alias, here and in every encoder: the Espruino build then writes each row number into the file
+ * (scripts/espruino-constants.ts).
  */
+function putPylonTier(d: number[], rowOffset: number, active: boolean[], last: boolean): void {
+  putRow(d, pylonFlagsSig.protectionCellOverVoltage + rowOffset, bit(active[FaultId.cellOv]));
+  putRow(d, pylonFlagsSig.protectionCellUnderVoltage + rowOffset, bit(active[FaultId.cellUv]));
+  putRow(d, pylonFlagsSig.protectionOverTemperature + rowOffset, bit(active[FaultId.chargeOt] || active[FaultId.dischargeOt]));
+  putRow(d, pylonFlagsSig.protectionUnderTemperature + rowOffset, bit(active[FaultId.chargeUt] || active[FaultId.dischargeUt]));
+  putRow(d, pylonFlagsSig.protectionDischargeOverCurrent + rowOffset, bit(active[FaultId.dischargeOc] || active[FaultId.shortCircuit]));
+  putRow(d, pylonFlagsSig.protectionChargeOverCurrent + rowOffset, bit(active[FaultId.chargeOc]));
+  putRow(d, pylonFlagsSig.protectionSystemError + rowOffset, bit(last));
+}
+
+/** 0x359 (Pylon): protection flags from the fault tier, warning flags from the warning tier. */
 export function encodePylonFlags(frame: CanFrame, out: Outputs, moduleCount: number): void {
   startFrame(frame, FrameId.pylonFlags);
   const d = frame.data;
-  const f = out.faultActive;
-  const w = out.warningActive;
-  putRow(d, pylonFlagsSig.protectionCellOverVoltage, bit(f[FaultId.cellOv]));
-  putRow(d, pylonFlagsSig.protectionCellUnderVoltage, bit(f[FaultId.cellUv]));
-  putRow(d, pylonFlagsSig.protectionOverTemperature, bit(f[FaultId.chargeOt] || f[FaultId.dischargeOt]));
-  putRow(d, pylonFlagsSig.protectionUnderTemperature, bit(f[FaultId.chargeUt] || f[FaultId.dischargeUt]));
-  putRow(d, pylonFlagsSig.protectionDischargeOverCurrent, bit(f[FaultId.dischargeOc] || f[FaultId.shortCircuit]));
-  putRow(d, pylonFlagsSig.protectionChargeOverCurrent, bit(f[FaultId.chargeOc]));
-  putRow(d, pylonFlagsSig.protectionSystemError, bit(internalActive(f)));
-  putRow(d, pylonFlagsSig.warningCellHighVoltage, bit(w[FaultId.cellOv]));
-  putRow(d, pylonFlagsSig.warningCellLowVoltage, bit(w[FaultId.cellUv]));
-  putRow(d, pylonFlagsSig.warningHighTemperature, bit(w[FaultId.chargeOt] || w[FaultId.dischargeOt]));
-  putRow(d, pylonFlagsSig.warningLowTemperature, bit(w[FaultId.chargeUt] || w[FaultId.dischargeUt]));
-  putRow(d, pylonFlagsSig.warningDischargeHighCurrent, bit(w[FaultId.dischargeOc] || w[FaultId.shortCircuit]));
-  putRow(d, pylonFlagsSig.warningChargeHighCurrent, bit(w[FaultId.chargeOc]));
-  putRow(d, pylonFlagsSig.warningInternalCommFailure, bit(w[FaultId.afeComm]));
+  putPylonTier(d, 0, out.faultActive, internalActive(out.faultActive));
+  putPylonTier(d, pylonFlagsSig.warningCellHighVoltage - pylonFlagsSig.protectionCellOverVoltage, out.warningActive, out.warningActive[FaultId.afeComm]);
   putRow(d, pylonFlagsSig.moduleCount, moduleCount);
   putRow(d, pylonFlagsSig.pylonMagicP, pylonMagicP);
   putRow(d, pylonFlagsSig.pylonMagicN, pylonMagicN);

@@ -3,7 +3,7 @@
 // frame, start bit, length, sign, factor, offset and multiplexor value, and no signal on one side
 // only. The comparison is shown to fail on a copy of the table with one field changed.
 import { describe, expect, it } from "vitest";
-import { addRow, alarmsSig, findRow, limitsSig, rowName, signalDbc, signalTable, cellVoltagesSig, temperaturesSig, balancingSig, faultsSig, muxNone } from "../../firmware/ems/signals";
+import { addRow, alarmsSig, pylonFlagsSig, findRow, limitsSig, rowName, signalDbc, signalTable, cellVoltagesSig, temperaturesSig, balancingSig, faultsSig, muxNone } from "../../firmware/ems/signals";
 import { FrameId } from "../../firmware/ems/ids";
 import { compareTableWithDbc, copyDbc, copyTable, expandTable, loadDbc, renamedRow } from "./dbc-helpers";
 
@@ -22,6 +22,21 @@ describe("the firmware's signal table against the DBC", () => {
     expect(signalTable.count[cellVoltagesSig.cellVoltage]).toBe(48);
     expect(signalTable.count[temperaturesSig.temperature]).toBe(12);
     expect(signalTable.count[balancingSig.balanceMask]).toBe(2);
+  });
+
+  it("lays out the 0x359 warnings as the protections, item for item, 7 rows and 16 bits further (encodePylonFlags relies on it)", () => {
+    const offset = pylonFlagsSig.warningCellHighVoltage - pylonFlagsSig.protectionCellOverVoltage;
+    expect(offset).toBe(7);
+    const protections = Object.keys(pylonFlagsSig).filter((k) => k.startsWith("protection")) as (keyof typeof pylonFlagsSig)[];
+    const warnings = Object.keys(pylonFlagsSig).filter((k) => k.startsWith("warning")) as (keyof typeof pylonFlagsSig)[];
+    expect(protections).toHaveLength(7);
+    expect(warnings).toHaveLength(7);
+    protections.forEach((k, i) => {
+      const row = pylonFlagsSig[k];
+      expect(pylonFlagsSig[warnings[i]], warnings[i]).toBe(row + offset);
+      expect(signalTable.start[row + offset], warnings[i]).toBe(signalTable.start[row] + 16);
+      expect(signalTable.length[row + offset]).toBe(signalTable.length[row]);
+    });
   });
 
   it("lays out the 0x35A warnings as the alarms, item for item, one tier of rows further (encodeAlarms relies on it)", () => {
