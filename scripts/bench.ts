@@ -150,6 +150,8 @@ async function main(): Promise<void> {
         tokensPerTick: work.tokens,
         maxTokensPerTick: work.maxTokens,
         tokenMicros: tokenMicros(board.mcu.clockMhz),
+        busMicrosPerTick: work.busMicros,
+        maxTickMicros: work.maxTickMicros,
         tickMs: board.tickMs,
         clockMhz: board.mcu.clockMhz,
       };

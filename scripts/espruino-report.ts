@@ -19,6 +19,10 @@ export interface TickTime {
   maxTokensPerTick: number;
   /** One executed token on the board, µs. */
   tokenMicros: number;
+  /** SPI and I2C wire time per tick at the board's bus clocks, µs. */
+  busMicrosPerTick: number;
+  /** The longest tick, its tokens and its bus time, µs. */
+  maxTickMicros: number;
   tickMs: number;
   clockMhz: number;
 }
@@ -42,9 +46,10 @@ export function budgetLines(b: BoardBudget, cells: number, time: TickTime): stri
   }
   const floorMs = (time.callsPerTick * time.callFloorMicros) / 1000;
   const tokenMs = (time.tokensPerTick * time.tokenMicros) / 1000;
-  const maxMs = (time.maxTokensPerTick * time.tokenMicros) / 1000;
+  const busMs = time.busMicrosPerTick / 1000;
+  const tickMs = tokenMs + busMs;
   lines.push(
-    `  tick time on this ${time.clockMhz} MHz board (scripts/espruino-time.ts; bus transfers not included): ${time.tokensPerTick.toFixed(0)} tokens executed per tick (V8 block coverage of the built file in the stand-in) at ${time.tokenMicros.toFixed(1)} µs a token (espruino.com/Performance's 4 kHz toggle loop, pretokenised): about ${tokenMs.toFixed(0)} ms, ${pct(tokenMs, time.tickMs)} of the ${time.tickMs} ms tick → ${tokenMs <= time.tickMs / 2 ? "idle most of the time" : "NOT idle most of the time"} (estimate); the heaviest tick ${time.maxTokensPerTick.toFixed(0)} tokens, about ${maxMs.toFixed(0)} ms; floor from the ${time.callsPerTick.toFixed(0)} calls alone at ≥ ${time.callFloorMicros.toFixed(0)} µs a call: ≥ ${floorMs.toFixed(0)} ms; on this host: core step ${time.coreMicros.toFixed(2)} µs, the shell's whole tick ${time.tickMicros.toFixed(1)} µs with the emulators`,
+    `  tick time on this ${time.clockMhz} MHz board (scripts/espruino-time.ts): ${time.tokensPerTick.toFixed(0)} tokens executed per tick (V8 block coverage of the built file in the stand-in) at ${time.tokenMicros.toFixed(1)} µs a token (espruino.com/Performance's 4 kHz toggle loop, pretokenised), about ${tokenMs.toFixed(0)} ms, and ${busMs.toFixed(1)} ms of SPI and I2C transfers (wire time at the board's bus clocks; UART output is buffered): about ${tickMs.toFixed(0)} ms, ${pct(tickMs, time.tickMs)} of the ${time.tickMs} ms tick → ${tickMs <= time.tickMs / 2 ? "idle most of the time" : "NOT idle most of the time"} (estimate); the heaviest tick ${time.maxTokensPerTick.toFixed(0)} tokens, about ${(time.maxTickMicros / 1000).toFixed(0)} ms with its transfers; floor from the ${time.callsPerTick.toFixed(0)} calls alone at ≥ ${time.callFloorMicros.toFixed(0)} µs a call: ≥ ${floorMs.toFixed(0)} ms; on this host: core step ${time.coreMicros.toFixed(2)} µs, the shell's whole tick ${time.tickMicros.toFixed(1)} µs with the emulators`,
   );
   return lines;
 }

@@ -21,7 +21,11 @@
 //    (§6: minified 1.8×, minified and pretokenised 1.95×), and scaled by clock.
 //  - calls per tick, times half a toggle-loop period (125 µs at 72 MHz, a call with its share of
 //    the loop), is kept as a second, lower floor: it ignores everything but the calls.
-// Both leave out the bus transfers (I2C, SPI, UART at their bit rates), which come on top.
+// The bus transfers come on top: Espruino's SPI.send and I2C writeTo/readFrom hold the interpreter
+// until the last bit is clocked, so the stand-in adds up their wire time at the clocks the file
+// set up (sim/espruino/standin.ts busMicros; LTC681x conversions are in it, as the PLADC polls
+// the driver clocks until the emulated converter is done). UART output is buffered and drained by
+// an interrupt, so it is not.
 import * as acorn from "acorn";
 import inspector from "node:inspector/promises";
 import type { BoardDefinition } from "../boards/types";
@@ -62,6 +66,10 @@ export interface TickWork {
 export interface TickWorkRun extends TickWork {
   /** Tokens of the tick that executed the most. */
   maxTokens: number;
+  /** Wire time of the SPI and I2C transfers per tick, µs. */
+  busMicros: number;
+  /** The longest tick at the board's clock: its tokens at tokenMicros and its bus time, µs. */
+  maxTickMicros: number;
 }
 
 /** Start offsets of the file's tokens: tokenised once, weighted at every coverage take. */
@@ -89,8 +97,8 @@ let runs = 0;
 
 /**
  * Calls and executed tokens of the built file per control tick, averaged over `ticks` ticks of a
- * C/5 discharge after `warmUp` ticks, with the simulated EMS listening, and the heaviest tick
- * (coverage is taken after every tick: its counts restart at each take).
+ * C/5 discharge after `warmUp` ticks, with the simulated EMS listening, the SPI and I2C wire time,
+ * and the heaviest tick (coverage is taken after every tick: its counts restart at each take).
  */
 export async function tickWork(board: BoardDefinition, build: EspruinoBuild, ticks: number, warmUp = 50): Promise<TickWorkRun> {
   const session = new inspector.Session();
@@ -110,10 +118,14 @@ export async function tickWork(board: BoardDefinition, build: EspruinoBuild, tic
     // Counts restart at each take: this one drops start-up's and the warm-up's.
     await session.post("Profiler.takePreciseCoverage");
     const starts = tokenStarts(build.code);
+    const perToken = tokenMicros(board.mcu.clockMhz);
     let calls = 0;
     let tokens = 0;
     let maxTokens = 0;
+    const busStart = s.busMicros;
+    let maxTickMicros = 0;
     for (let k = 0; k < ticks; k++) {
+      const busBefore = s.busMicros;
       s.step(demandMa, board.tickMs);
       const coverage = (await session.post("Profiler.takePreciseCoverage")) as unknown as Coverage;
       const script = coverage.result.find((r) => r.url.endsWith(`${board.name}.js`));
@@ -122,9 +134,10 @@ export async function tickWork(board: BoardDefinition, build: EspruinoBuild, tic
       calls += w.calls;
       tokens += w.tokens;
       maxTokens = Math.max(maxTokens, w.tokens);
+      maxTickMicros = Math.max(maxTickMicros, w.tokens * perToken + s.busMicros - busBefore);
     }
     await session.post("Profiler.stopPreciseCoverage");
-    return { calls: calls / ticks, tokens: tokens / ticks, maxTokens };
+    return { calls: calls / ticks, tokens: tokens / ticks, maxTokens, busMicros: (s.busMicros - busStart) / ticks, maxTickMicros };
   } finally {
     session.disconnect();
   }

@@ -47,6 +47,23 @@ export interface StandInOptions extends PackSetup {
   storage?: ReadonlyMap<string, string>;
 }
 
+/** SPI wire time of `bytes` at `baud`, µs: 8 clocks a byte (a missing baud is Espruino's default, 100000: espruino.md §7). */
+export function spiMicros(bytes: number, baud: number): number {
+  return (bytes * 8 * 1e6) / (baud > 0 ? baud : 100000);
+}
+
+/** A start (or repeated start) and a stop condition: one bit time each, at least (I2C-bus specification UM10204 §3.1.4). */
+const i2cStartBits = 1;
+const i2cStopBits = 1;
+
+/**
+ * I2C wire time of one transfer of `bytes` data bytes at `bitrate`, µs: a start, the address byte
+ * and each data byte with its acknowledge bit (9 clocks each), a stop (UM10204 §3.1.5–3.1.6).
+ */
+export function i2cMicros(bytes: number, bitrate: number): number {
+  return ((i2cStartBits + 9 * (1 + bytes) + i2cStopBits) * 1e6) / bitrate;
+}
+
 export class EspruinoStandIn extends SimHardware {
   readonly canBus: VirtualCanBus | undefined;
   readonly ems: SimEms | undefined;
@@ -57,6 +74,13 @@ export class EspruinoStandIn extends SimHardware {
   readonly watchdog = { timeoutS: 0, auto: true, kicks: 0, lastKickMs: -1, enabled: false };
   /** SPI frames clocked with a mode other than the one the chip behind that CS needs. */
   spiModeErrors = 0;
+  /**
+   * Wire time of every SPI and I2C transfer so far at the clocks the bundle set up, µs: Espruino's
+   * SPI.send and I2C writeTo/readFrom return when the last bit is clocked, so this is time the
+   * interpreter waits (a floor: the per-byte handling in the port's C code comes on top). UART
+   * output is not in it: Serial.write queues into a buffer that an interrupt drains.
+   */
+  busMicros = 0;
   readonly storage = new Map<string, string>();
   private readonly intervals: { fn: () => void; ms: number; nextMs: number }[] = [];
   /** Functions the bundle handed to Espruino to call later (Serial.on), besides its intervals. */
@@ -137,6 +161,7 @@ export class EspruinoStandIn extends SimHardware {
             devices.set(cs, d);
           }
           const tx = bytesOf(data, `${bus}.send`);
+          this.busMicros += spiMicros(tx.length, config.baud);
           const rx = new Array<number>(tx.length).fill(0);
           d.transfer(tx, rx, tx.length);
           return Uint8Array.from(rx);
@@ -146,6 +171,7 @@ export class EspruinoStandIn extends SimHardware {
     const i2cNames = new Set(["I2C1", "I2C2", "I2C3", ...this.board.i2c.map((b) => b.name)]);
     for (const name of i2cNames) {
       let ready = false;
+      let bitrate = 0;
       let pending: { address: number; bytes: number[] } | undefined;
       const fail = (s: I2cStatus, address: number): void => {
         if (s !== I2cStatus.ok) throw new Error(`I2C Error: ${s === I2cStatus.nackAddress ? "NACK" : i2cStatusName[s]} at 0x${address.toString(16)}`);
@@ -154,6 +180,8 @@ export class EspruinoStandIn extends SimHardware {
         setup: (o: { scl: unknown; sda: unknown; bitrate: number }) => {
           pinOf(o.scl, `${name}.setup scl`);
           pinOf(o.sda, `${name}.setup sda`);
+          // A missing bitrate is Espruino's default, 100 kbit/s (espruino.md §7).
+          bitrate = o.bitrate > 0 ? o.bitrate : 100000;
           ready = true;
         },
         writeTo: (a: number | { address: number; stop: boolean }, data: unknown) => {
@@ -162,6 +190,7 @@ export class EspruinoStandIn extends SimHardware {
           if (typeof a === "object" && !a.stop) pending = { address: a.address, bytes };
           else {
             const address = typeof a === "object" ? a.address : a;
+            this.busMicros += i2cMicros(bytes.length, bitrate);
             fail(p.i2cBus(name).write(address, bytes, bytes.length), address);
           }
         },
@@ -170,6 +199,8 @@ export class EspruinoStandIn extends SimHardware {
           const into = new Array<number>(n).fill(0);
           const w = pending;
           pending = undefined;
+          // A write left without a stop and this read make one transaction with a repeated start.
+          this.busMicros += (w === undefined ? 0 : i2cMicros(w.bytes.length, bitrate) - i2cStopBits * (1e6 / bitrate)) + i2cMicros(n, bitrate);
           if (w !== undefined && w.address === address) fail(p.i2cBus(name).writeRead(address, w.bytes, w.bytes.length, into, n), address);
           else fail(p.i2cBus(name).read(address, into, n), address);
           return Uint8Array.from(into);

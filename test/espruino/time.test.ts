@@ -98,4 +98,13 @@ describe("the work of a built file's tick", () => {
     // Before the schedule spread a set, its one tick was about 3.8 times the mean on this board.
     expect(w.maxTokens).toBeLessThan(3 * w.tokens);
   });
+
+  it("adds the tick's SPI wire time, and its heaviest tick holds both", async () => {
+    const w = await tickWork(board, build, 20);
+    // The LTC6811 (cell groups, status, aux, PLADC polls) and the MCP2515, both at 1 MHz: at
+    // least the six cell-group reads of 8 bytes each, 384 µs.
+    expect(w.busMicros).toBeGreaterThan(6 * 8 * 8);
+    expect(w.maxTickMicros).toBeGreaterThanOrEqual(w.maxTokens * tokenMicros(board.mcu.clockMhz));
+    expect(w.maxTickMicros).toBeGreaterThan(w.tokens * tokenMicros(board.mcu.clockMhz) + w.busMicros);
+  });
 });
