@@ -156,8 +156,20 @@ export function renameKeys(value: unknown, names: Record<string, string | false>
   return out;
 }
 
+/**
+ * The board as the running file parses it: without `mcu` and `description`, which only the build,
+ * the board checks (boards/validate.ts) and the bench read. The MCU's pin list alone is about 300
+ * bytes of saved code, and the 64 KB boards have a few hundred to spare.
+ */
+export function runtimeDefinition(board: BoardDefinition): Partial<BoardDefinition> {
+  const definition: Partial<BoardDefinition> = { ...board };
+  delete definition.mcu;
+  delete definition.description;
+  return definition;
+}
+
 /** esbuild's options for a board's Espruino file; `definition` is the board as the bundle parses it. */
-function esbuildOptions(board: BoardDefinition, options: EspruinoBuildOptions, definition: unknown = board): BuildOptions & { write: false; metafile: true } {
+function esbuildOptions(board: BoardDefinition, options: EspruinoBuildOptions, definition: unknown = runtimeDefinition(board)): BuildOptions & { write: false; metafile: true } {
   return {
     stdin: { contents: entry(board, options, definition), resolveDir: root, loader: "ts", sourcefile: `${board.name}.ts` },
     absWorkingDir: root,
@@ -174,10 +186,6 @@ function esbuildOptions(board: BoardDefinition, options: EspruinoBuildOptions, d
   };
 }
 
-/**
- * Top-level bindings of `code` that nothing can use after start-up: found by starting the file in
- * the Espruino stand-in for a few ticks (scripts/espruino-release.ts).
- */
 /**
  * The file's top-level bindings after start-up and a few ticks in the stand-in, in two runs that
  * differ in seed, charge and temperature (scripts/espruino-constants.ts).
@@ -217,7 +225,7 @@ export async function buildEspruino(boardName: string, options: EspruinoBuildOpt
   const named = await build({ ...esbuildOptions(board, options), ...mangling, mangleCache: reservedCache() });
   const propertyNames = named.mangleCache ?? {};
   // The same names again (the cache pins them), now with the board's JSON keys renamed to match.
-  const mangled = await build({ ...esbuildOptions(board, options, renameKeys(board, propertyNames)), ...mangling, mangleCache: propertyNames });
+  const mangled = await build({ ...esbuildOptions(board, options, renameKeys(runtimeDefinition(board), propertyNames)), ...mangling, mangleCache: propertyNames });
   const compacted = atTopLevel(await compact(mangled.outputFiles[0].text, espruinoGlobalNames()));
   // Signal handles (row numbers made at load) become the numbers they are.
   const handles = inlineHandles(compacted, startUpValues(board, compacted, propertyNames));

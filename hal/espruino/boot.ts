@@ -7,6 +7,7 @@
 import type { BoardDefinition } from "../../boards/types";
 import type { BmsShell } from "../../firmware/shell";
 import type { Outputs } from "../../firmware/types";
+import { roundInt } from "../../firmware/intmath";
 import { EspruinoPlatform } from "./platform";
 import type { EspruinoGlobal } from "./globals";
 
@@ -21,6 +22,17 @@ export interface EspruinoApp {
   escaped: number;
   /** Why the BMS did not start, when it did not. */
   error: string | undefined;
+  /**
+   * The last tick's duration on this board, µs, from getTime() around it: what `npm run bench`
+   * estimates (scripts/espruino-time.ts), measured on the interpreter itself.
+   */
+  tickMicros: number;
+  /** The longest tick since start, µs. */
+  tickMaxMicros: number;
+  /** All ticks' durations since start, µs: over `ticks`, the mean. */
+  tickSumMicros: number;
+  /** Ticks that took longer than the period: the interval fell behind. */
+  overruns: number;
 }
 
 /** Resolution of the board's current-sense ADC, or the STM32's 12 bits when it has none. */
@@ -32,19 +44,29 @@ function analogBits(board: BoardDefinition): number {
 /**
  * One control period. Made once: the interval calls it with no closure per tick. An exception is
  * counted rather than left to Espruino, whose behaviour on an uncaught one in a callback varies (§5).
+ * Each tick is timed with getTime() (§7), so the board reports its own tick time.
  */
 class Loop {
   constructor(
+    private readonly g: EspruinoGlobal,
     private readonly app: EspruinoApp,
     private readonly shell: BmsShell,
+    private readonly periodMs: number,
   ) {}
   run(): void {
+    const app = this.app;
+    const startS = this.g.getTime();
     try {
-      this.app.last = this.shell.tick();
-      this.app.ticks++;
+      app.last = this.shell.tick();
+      app.ticks++;
     } catch {
-      this.app.escaped++;
+      app.escaped++;
     }
+    const micros = roundInt((this.g.getTime() - startS) * 1000000);
+    app.tickMicros = micros;
+    app.tickSumMicros += micros;
+    if (micros > app.tickMaxMicros) app.tickMaxMicros = micros;
+    if (micros > this.periodMs * 1000) app.overruns++;
   }
 }
 
@@ -61,7 +83,7 @@ function startLoop(g: EspruinoGlobal, loop: Loop, periodMs: number): void {
 
 /** Wire the BMS with `wire` on the Espruino platform and start it; returns what runs. */
 export function boot(g: EspruinoGlobal, board: BoardDefinition, wire: (board: BoardDefinition, platform: EspruinoPlatform) => BmsShell): EspruinoApp {
-  const app: EspruinoApp = { shell: undefined, platform: undefined, last: undefined, ticks: 0, escaped: 0, error: undefined };
+  const app: EspruinoApp = { shell: undefined, platform: undefined, last: undefined, ticks: 0, escaped: 0, error: undefined, tickMicros: 0, tickMaxMicros: 0, tickSumMicros: 0, overruns: 0 };
   let shell: BmsShell;
   let platform: EspruinoPlatform;
   try {
@@ -75,7 +97,7 @@ export function boot(g: EspruinoGlobal, board: BoardDefinition, wire: (board: Bo
   app.shell = shell;
   app.platform = platform;
   platform.armWatchdogs();
-  startLoop(g, new Loop(app, shell), board.tickMs);
+  startLoop(g, new Loop(g, app, shell, board.tickMs), board.tickMs);
   g.console.log("tsbms " + board.name + ": running every " + board.tickMs + " ms");
   return app;
 }

@@ -199,10 +199,78 @@ describe.each(espruinoBoards.map((b) => [b.name, b] as const))("the Espruino bui
   });
 });
 
+describe("the stand-in's bus time", () => {
+  const find = (name: string): BoardDefinition => {
+    const b = espruinoBoards.find((x) => x.name === name);
+    if (b === undefined) throw new Error(`no board ${name}`);
+    return b;
+  };
+
+  it("adds 8 clocks a byte for SPI at the baud the code set up", () => {
+    // Ten bytes to the Pico's LTC6811 at 1 MHz, then ten at 500 kHz: 80 µs and 160 µs.
+    const code =
+      "SPI1.setup({sck:A5,miso:A6,mosi:A7,baud:1000000,mode:3}); SPI1.send([1,2,3,4,5,6,7,8,9,10], B1);" +
+      "SPI1.setup({sck:A5,miso:A6,mosi:A7,baud:500000,mode:3}); SPI1.send([1,2,3,4,5,6,7,8,9,10], B1);";
+    const s = new EspruinoStandIn(find("pico-ltc6811-12s"), { code }, { seed, initialSocPct, ambientCelsius });
+    expect(s.busMicros).toBeCloseTo(240, 9);
+  });
+
+  it("adds a start, 9 clocks for the address and each byte, and a stop for I2C, one transaction over a repeated start", () => {
+    // A read of 4 bytes from the BQ76952's cell 1 register at 400 kHz, register written without a
+    // stop: S + (address + register) · 9 + Sr + (address + 4 bytes) · 9 + P = 66 clocks, 165 µs.
+    const code = "I2C1.setup({scl:D15,sda:D14,bitrate:400000}); I2C1.writeTo({address:8,stop:false},[0x14]); I2C1.readFrom(8,4);";
+    const s = new EspruinoStandIn(find("mdbt42q-bq76952-16s"), { code }, { seed, initialSocPct, ambientCelsius });
+    expect(s.busMicros).toBeCloseTo(165, 9);
+  });
+});
+
+describe("the board's own tick timing (tsbms.app)", () => {
+  const board = espruinoBoards.find((b) => b.name === "pico-ltc6811-12s") as BoardDefinition;
+  /** A stand-in whose getTime() moves on with every SPI transfer, `slowdown` times its wire time. */
+  function timed(slowdown: number): EspruinoStandIn {
+    const s = standIn(board);
+    const real = s.context.getTime as () => number;
+    s.context.getTime = () => real() + (slowdown * s.busMicros) / 1e6;
+    return s;
+  }
+
+  it("adds up what getTime() says each tick took, and counts no overrun while ticks fit the period", () => {
+    const s = timed(1);
+    const busBefore = s.busMicros;
+    for (let k = 0; k < 30; k++) s.step(dischargeMa(board), board.tickMs);
+    const app = s.app;
+    expect(app.ticks).toBe(30);
+    // Every transfer of a tick happens inside it: the sum is the wire time, to a rounding a tick.
+    expect(Math.abs(app.tickSumMicros - (s.busMicros - busBefore))).toBeLessThanOrEqual(app.ticks);
+    expect(app.tickMicros).toBeGreaterThan(0);
+    expect(app.tickMaxMicros).toBeGreaterThanOrEqual(app.tickMicros);
+    expect(app.tickMaxMicros * app.ticks).toBeGreaterThanOrEqual(app.tickSumMicros);
+    expect(app.overruns).toBe(0);
+  });
+
+  it("counts every tick longer than its period as an overrun", () => {
+    // A hundred times the Pico's ~9 ms of SPI a tick: each tick outlasts its 100 ms.
+    const s = timed(100);
+    for (let k = 0; k < 10; k++) s.step(dischargeMa(board), board.tickMs);
+    const app = s.app;
+    expect(app.tickMaxMicros).toBeGreaterThan(board.tickMs * 1000);
+    expect(app.overruns).toBe(app.ticks);
+    expect(app.ticks).toBeGreaterThan(0);
+  });
+});
+
 describe("the Espruino build", () => {
   it("fails naming file:line and the construct when a bundled file is outside the subset", async () => {
     const fixture = new URL("./fixtures/outside-subset.ts", import.meta.url).pathname;
     const imports = [`import { outsideSubset } from ${JSON.stringify(fixture)};`];
     await expect(buildEspruino(espruinoBoards[0].name, { imports, prelude: ["outsideSubset(2);"] })).rejects.toThrow(/test\/espruino\/fixtures\/outside-subset\.ts:5:\d+ no-restricted-properties: .*Array\.from/);
+  });
+  it("carries the board definition without what only the build reads: the MCU and its pin list, the description", () => {
+    for (const b of espruinoBoards) {
+      const code = (builds.get(b.name) as EspruinoBuild).code;
+      expect(code).toContain(JSON.stringify(b.name));
+      expect(code).not.toContain(JSON.stringify(b.description).slice(1, -1));
+      expect(code).not.toContain(JSON.stringify(b.mcu.pins).slice(1, -1));
+    }
   });
 });
