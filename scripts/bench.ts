@@ -5,7 +5,8 @@
 //  - firmware step cost on Node (the pure core alone, and a whole tick through driver + emulator);
 //  - AFE bus traffic per tick (bytes and transactions);
 //  - the firmware bundled by esbuild as one minified ES2015 file, and what its AFE driver adds;
-//  - Espruino boards: estimated JsVars in steady state and the 16-cell budgets (scripts/espruino-budget.ts).
+//  - Espruino boards: estimated JsVars in steady state and the 16-cell budgets (scripts/espruino-budget.ts),
+//    the tick time (scripts/espruino-time.ts), and for a 16-cell board the same without its EMS link.
 import { PerformanceObserver } from "node:perf_hooks";
 import { boards, findBoard } from "../boards/index";
 import { createMeasurements, createState } from "../firmware/state";
@@ -16,7 +17,7 @@ import { runScenario } from "../sim/run";
 import { bundleFirmware } from "./bundle";
 import { slcanBench, slcanBenchLines } from "./slcan-bench";
 import { frameBits } from "../sim/can-bus";
-import { buildEspruino } from "./build";
+import { buildEspruino, withoutEms } from "./build";
 import { bootCodeUpload, stateFileBytes } from "./espruino-upload";
 import { boardBudget } from "./espruino-budget";
 import { budgetLines } from "./espruino-report";
@@ -156,6 +157,19 @@ async function main(): Promise<void> {
         clockMhz: board.mcu.clockMhz,
       };
       for (const line of budgetLines(budget, board.pack.seriesCount, time)) console.log(`  ${line}`);
+      if (board.pack.seriesCount === 16 && board.ems !== undefined) {
+        // The same board with no EMS link at all: the floor that any cut of the link's features
+        // (fewer frames, no commands) could reach, against the 16-cell budgets.
+        const bare = withoutEms(board);
+        const bareBuilt = await buildEspruino(board.name, { withoutEms: true });
+        const bareVars = boardBudget(bare, bareBuilt, [100]).afterTicks[0].estimate.total;
+        const bareWork = await tickWork(bare, bareBuilt, 200);
+        const bareMs = (bareWork.tokens * time.tokenMicros + bareWork.busMicros) / 1000;
+        const bareStored = bootCodeUpload(bareBuilt.code, { pretokenise: true }).files.get(".bootcde")?.length ?? 0;
+        console.log(
+          `    without its EMS link (the floor of any cut of the link's features): ${bareVars} JsVars, ${bareWork.tokens.toFixed(0)} tokens and ${(bareWork.busMicros / 1000).toFixed(1)} ms of transfers a tick, about ${bareMs.toFixed(0)} ms; pretokenised ${bareStored} bytes`,
+        );
+      }
     }
   }
   const core = stepCostMicros(findBoard("wifi-ltc6813-16s").pack);

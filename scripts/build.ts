@@ -48,6 +48,16 @@ export interface EspruinoBuildOptions {
   prelude?: string[];
   /** Import statements added to the entry (tests: a file outside the subset, to prove the lint gate). */
   imports?: string[];
+  /**
+   * Build the board as if it had no EMS link (`withoutEms(board)`): what the bench measures as the
+   * floor any cut of the link's features could reach.
+   */
+  withoutEms?: boolean;
+}
+
+/** `board` with no EMS link: the BMS measures, protects, estimates and balances, and sends nothing. */
+export function withoutEms(board: BoardDefinition): BoardDefinition {
+  return { ...board, name: `${board.name}-without-ems`, ems: undefined };
 }
 
 const spec = (path: string): string => JSON.stringify(join(root, path));
@@ -210,7 +220,7 @@ async function unusedAfterStartUp(board: BoardDefinition, code: string, property
 
 /** The Espruino file for `boardName`; throws listing every construct outside the subset. */
 export async function buildEspruino(boardName: string, options: EspruinoBuildOptions = {}): Promise<EspruinoBuild> {
-  const board = findBoard(boardName);
+  const board = options.withoutEms === true ? withoutEms(findBoard(boardName)) : findBoard(boardName);
   if (board.mcu.family !== "espruino") throw new Error(`board ${board.name}: mcu.family is ${board.mcu.family}, not espruino`);
   const result = await build(esbuildOptions(board, options));
   // Every input but the generated entry (named after the board, not a file on disk).

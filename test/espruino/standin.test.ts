@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { boards } from "../../boards/index";
 import type { BoardDefinition } from "../../boards/types";
 import { Rig } from "../../sim/rig";
-import { buildEspruino, type EspruinoBuild } from "../../scripts/build";
+import { buildEspruino, withoutEms, type EspruinoBuild } from "../../scripts/build";
 import { EspruinoStandIn } from "../../sim/espruino/standin";
 import type { EmsAction } from "../../sim/ems-node";
 import { FaultId } from "../../firmware/fault-ids";
@@ -265,6 +265,22 @@ describe("the Espruino build", () => {
     const imports = [`import { outsideSubset } from ${JSON.stringify(fixture)};`];
     await expect(buildEspruino(espruinoBoards[0].name, { imports, prelude: ["outsideSubset(2);"] })).rejects.toThrow(/test\/espruino\/fixtures\/outside-subset\.ts:5:\d+ no-restricted-properties: .*Array\.from/);
   });
+  it("builds a board without its EMS link, smaller, which still measures and opens a path on an over-voltage (the bench's floor)", async () => {
+    const full = espruinoBoards.find((b) => b.name === "mdbt42q-bq76952-16s") as BoardDefinition;
+    const bare = withoutEms(full);
+    const built = await buildEspruino(full.name, { withoutEms: true });
+    expect(built.bytes).toBeLessThan((builds.get(full.name) as EspruinoBuild).bytes);
+    const s = new EspruinoStandIn(bare, built, { seed, initialSocPct, ambientCelsius });
+    expect(s.ems).toBeUndefined();
+    for (let k = 0; k < 100; k++) s.step(dischargeMa(bare), bare.tickMs);
+    expect(s.app.error).toBeUndefined();
+    expect(s.chargeOn()).toBe(true);
+    s.forcedCellVolts[0] = (bare.pack.protection.cellOvMv.faultLevel + 50) / 1000;
+    for (let k = 0; k < 200; k++) s.step(0, bare.tickMs);
+    expect(s.chargeOn()).toBe(false);
+    expect(s.app.escaped + s.uncaught).toBe(0);
+  });
+
   it("carries the board definition without what only the build reads: the MCU and its pin list, the description", () => {
     for (const b of espruinoBoards) {
       const code = (builds.get(b.name) as EspruinoBuild).code;
