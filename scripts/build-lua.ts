@@ -97,7 +97,10 @@ function mainSource(board: BoardDefinition): string {
     `import { board } from "${from("boards/" + board.name)}";`,
     `import { NodeMcuPlatform } from "${from("hal/nodemcu/platform")}";`,
     `import { startLoop } from "${from("hal/nodemcu/loop")}";`,
+    `import { checkNumbers } from "${from("hal/nodemcu/numbers")}";`,
     `import { createBms } from "./${board.name}.core";`,
+    // First: on a firmware whose numbers cannot hold the BMS's, nothing starts (hal/nodemcu/numbers.ts).
+    "checkNumbers(board.name);",
     "const platform = new NodeMcuPlatform();",
     "for (let i = 0; i < board.spi.length; i++) {",
     "  const s = board.spi[i];",
