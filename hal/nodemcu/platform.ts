@@ -102,7 +102,10 @@ class Serial implements SerialPort {
  * Blobs in files. NodeMCU dev-esp32 docs/modules/file.md: "file content manipulation is handled
  * via the standard Lua `io` module" (file.open/read/write are no longer in the file module), so
  * io.open and the handle's read/write/close (Lua 5.3 manual §6.8). Binary modes: the blobs hold
- * any byte. How a bare name maps onto the VFS mount point is not stated in the docs (unverified).
+ * any byte. A bare name is a file at the root of SPIFFS: the firmware's start-up mounts SPIFFS with
+ * an empty base path (components/base_nodemcu/user_main.c, nodemcu_init), which makes it the
+ * default VFS for any path (ESP-IDF vfs.c, get_vfs_for_path), and boots `init.lua` by its bare
+ * name the same way (components/lua/Kconfig, LUA_INIT_STRING "@init.lua").
  */
 class FileStorage implements Storage {
   constructor(private readonly bytes: ByteStrings) {}
