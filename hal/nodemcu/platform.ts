@@ -32,7 +32,14 @@ export class NodeMcuClock implements Clock {
     this.lastUs = node.uptime()[0];
   }
 
-  /** Whole ms since start, built from µs deltas so neither the wrap nor a product exceeds 2^31. */
+  /**
+   * Whole ms since start, built from µs deltas so neither the uptime's wrap nor a product exceeds
+   * 2^31. The count itself is a float: NodeMCU's integers are 32 bits (components/lua/Kconfig,
+   * "Use 64bit integers" off by default), so an integer count would turn negative after 2^31 ms,
+   * 24.8 days, and the firmware reads a negative time as "never" (a frame schedule, the first
+   * tick). `/` gives a float in Lua 5.3, and a double (checked at start, ./numbers.ts) holds
+   * whole ms exactly for 285,000 years.
+   */
   nowMs(): number {
     const us = node.uptime()[0];
     let delta = us - this.lastUs;
@@ -40,7 +47,7 @@ export class NodeMcuClock implements Clock {
     this.lastUs = us;
     this.restUs += delta;
     const whole = divFloor(this.restUs, 1000);
-    this.ms += whole;
+    this.ms += whole / 1;
     this.restUs -= whole * 1000;
     return this.ms;
   }

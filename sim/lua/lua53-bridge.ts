@@ -72,7 +72,8 @@ while true do
   local cmd = answer()
   local op, rest = cmd:sub(1, 1), cmd:sub(3)
   if op == "T" then
-    now = math.tointeger(tonumber(rest))
+    -- A float, as the device's clock gives (hal/nodemcu/platform.ts NodeMcuClock counts in a double).
+    now = tonumber(rest) / 1
     local ok, err = pcall(function() bms:tick() end)
     send("R " .. (ok and ("ok " .. bms.internalErrors) or ("error " .. tostring(err):gsub("\\n", " "))))
   elseif op == "V" then

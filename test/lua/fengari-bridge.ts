@@ -70,7 +70,9 @@ export class FengariBms {
     const outs: DigitalOut[] = [];
     const analog: AnalogIn[] = [];
     const fns: Record<string, (L: LuaState) => number> = {
-      js_now: (L) => (lua.lua_pushinteger(L, rig.platform.clock.nowMs()), 1),
+      // A float, as the device's clock gives (hal/nodemcu/platform.ts NodeMcuClock: it counts in a
+      // double so that it never wraps), so every run here holds the firmware to float times.
+      js_now: (L) => (lua.lua_pushnumber(L, rig.platform.clock.nowMs()), 1),
       js_put: (L) => ((buffer[lauxlib.luaL_checkinteger(L, 1)] = lauxlib.luaL_checkinteger(L, 2)), 0),
       js_get: (L) => (lua.lua_pushinteger(L, buffer[lauxlib.luaL_checkinteger(L, 1)]), 1),
       js_spi_open: (L) => {

@@ -9,6 +9,7 @@ declare module "fengari" {
     lua_getglobal(L: State, name: Uint8Array): number;
     lua_pcall(L: State, nargs: number, nresults: number, msgh: number): number;
     lua_pushinteger(L: State, n: number): void;
+    lua_pushnumber(L: State, n: number): void;
     lua_tointeger(L: State, i: number): number;
     lua_tonumber(L: State, i: number): number;
     lua_toboolean(L: State, i: number): boolean;
