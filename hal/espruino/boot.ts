@@ -47,12 +47,15 @@ function analogBits(board: BoardDefinition): number {
  * Each tick is timed with getTime() (§7), so the board reports its own tick time.
  */
 class Loop {
+  private readonly periodMicros: number;
   constructor(
     private readonly g: EspruinoGlobal,
     private readonly app: EspruinoApp,
     private readonly shell: BmsShell,
-    private readonly periodMs: number,
-  ) {}
+    periodMs: number,
+  ) {
+    this.periodMicros = periodMs * 1000;
+  }
   run(): void {
     const app = this.app;
     const startS = this.g.getTime();
@@ -66,7 +69,7 @@ class Loop {
     app.tickMicros = micros;
     app.tickSumMicros += micros;
     if (micros > app.tickMaxMicros) app.tickMaxMicros = micros;
-    if (micros > this.periodMs * 1000) app.overruns++;
+    if (micros > this.periodMicros) app.overruns++;
   }
 }
 
